@@ -1,0 +1,105 @@
+/**
+ * Typed errors. Every error zeroth throws is a {@link ZerothError}; its message names the parameter at
+ * fault and the fix.
+ *
+ * @packageDocumentation
+ */
+
+/** Base class of every error thrown by zeroth. `code` is stable and safe to switch on. */
+export class ZerothError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === undefined) return 'undefined';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as Float32Array).length}`;
+  return typeof value;
+}
+
+/** A hyperparameter or option has an invalid value. */
+export class InvalidHyperparameter extends ZerothError {
+  readonly parameter: string;
+  readonly value: unknown;
+  constructor(parameter: string, value: unknown, requirement: string) {
+    super(
+      'INVALID_HYPERPARAMETER',
+      `Invalid ${parameter}: got ${show(value)}; ${parameter} ${requirement}.`,
+    );
+    this.parameter = parameter;
+    this.value = value;
+  }
+}
+
+/** An input (a starting point, parameters, data) is malformed. */
+export class InvalidInput extends ZerothError {
+  readonly parameter: string;
+  constructor(parameter: string, problem: string, fix: string) {
+    super('INVALID_INPUT', `Invalid ${parameter}: ${problem}. ${fix}`);
+    this.parameter = parameter;
+  }
+}
+
+/** A query was refused because the query budget is spent. */
+export class BudgetExhausted extends ZerothError {
+  readonly budget: number;
+  constructor(budget: number, needed: number) {
+    super(
+      'BUDGET_EXHAUSTED',
+      `Query budget exhausted: ${needed} more queries were needed but the budget of ${budget} is spent. ` +
+        'Raise budget.queries or stop earlier.',
+    );
+    this.budget = budget;
+  }
+}
+
+/** The oracle does not answer what the estimator needs (e.g. a value oracle for a ranking estimator). */
+export class OracleMismatch extends ZerothError {
+  constructor(estimator: string, needs: string, got: string) {
+    super(
+      'ORACLE_MISMATCH',
+      `Estimator "${estimator}" needs ${needs} but the oracle is of kind "${got}". ` +
+        'Pass an oracle of the right kind or wrap it with an adapter (e.g. rankingFromValues).',
+    );
+  }
+}
+
+/** The objective returned NaN or ±Infinity. */
+export class NonFiniteValue extends ZerothError {
+  readonly value: number;
+  constructor(value: number, where: string) {
+    super(
+      'NON_FINITE_VALUE',
+      `The objective returned ${show(value)} at ${where}. Parameters were left at their last good values; ` +
+        'check the objective for overflow or invalid inputs, or lower the learning rate or sigma.',
+    );
+    this.value = value;
+  }
+}
+
+/** The objective threw. The original error is kept as `cause`. */
+export class ObjectiveError extends ZerothError {
+  constructor(cause: unknown, where: string) {
+    const text = cause instanceof Error ? cause.message : String(cause);
+    super(
+      'OBJECTIVE_THREW',
+      `The objective threw at ${where}: ${text}. Parameters were left at their last good values.`,
+      { cause },
+    );
+  }
+}
+
+/** An update kind a transform cannot handle (e.g. an implicit update reaching `scaleByAdam`). */
+export class UnsupportedUpdate extends ZerothError {
+  constructor(transform: string, kind: string, fix: string) {
+    super('UNSUPPORTED_UPDATE', `Transform "${transform}" cannot take a ${kind} update. ${fix}`);
+  }
+}

@@ -1,0 +1,52 @@
+import seedrandom from 'seedrandom';
+import { InvalidHyperparameter } from '../errors.js';
+
+/** The serialisable position of a {@link SeedStream}. */
+export interface SeedStreamState {
+  readonly seed: number;
+  readonly alea: unknown;
+  readonly drawn: number;
+}
+
+/**
+ * The per-step seed stream derived from a user's seed with seedrandom's `alea` generator. `next()` returns
+ * the next uint32 seed; `state()` captures the position so that a run can be checkpointed and resumed.
+ */
+export interface SeedStream {
+  next(): number;
+  state(): SeedStreamState;
+}
+
+/** Checks that `seed` is a uint32 and returns it. */
+export function checkSeed(seed: unknown, name = 'seed'): number {
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new InvalidHyperparameter(name, seed, 'must be an integer in [0, 2^32 − 1]');
+  }
+  return seed;
+}
+
+/**
+ * Creates the seed stream of `seed`, or resumes one from a saved state.
+ *
+ * @example
+ * ```ts
+ * const s = seedStream(42);
+ * const a = s.next(), b = s.next();
+ * const resumed = seedStream(42, s.state()); // continues after b
+ * ```
+ */
+export function seedStream(seed: number, saved?: SeedStreamState): SeedStream {
+  checkSeed(seed);
+  const state: seedrandom.State.Alea | true = saved ? (saved.alea as seedrandom.State.Alea) : true;
+  const rng = seedrandom.alea(`zeroth:${seed}`, { state });
+  let drawn = saved?.drawn ?? 0;
+  return {
+    next(): number {
+      drawn++;
+      return rng.int32() >>> 0;
+    },
+    state(): SeedStreamState {
+      return { seed, alea: rng.state(), drawn };
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import type { Params, Update } from '../types.js';
+
+/**
+ * A gradient transformation (optax's contract over zeroth's {@link Update}): `init` builds the state from the
+ * parameters; `update` maps an update and the state to a new update and a new state. `update` never writes
+ * the parameters; only {@link applyUpdates} does. It may reuse the buffers of a dense update it was given.
+ *
+ * Transforms that cannot work on implicit updates (`trace`, `scaleByAdam`, `scaleBySign`, `clipByGlobalNorm`)
+ * throw `UnsupportedUpdate` naming `materialize()` as the fix.
+ */
+export interface Transform<S = unknown> {
+  readonly name: string;
+  init(params: Params): S;
+  update(update: Update, state: S, params: Params): readonly [Update, S];
+}
+
+/** A learning rate or scale that may depend on the step count `k` (0 at the first step). */
+export type Schedule = (step: number) => number;
