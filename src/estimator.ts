@@ -1,0 +1,38 @@
+import type { Params, ProbeBatch, ResponseKind, Responses, Seed, Update } from './types.js';
+
+/** What {@link Estimator.combine} returns. */
+export interface Combined<S> {
+  /** The estimator's new state. */
+  readonly state: S;
+  /**
+   * The gradient estimate of this step, or `undefined` when the estimator needs another round of probes in
+   * the same step (its next `propose` is called with the new state and the same seed).
+   */
+  readonly update: Update | undefined;
+  /** The estimator's best knowledge of f at the current point, for logs and stoppers (documented per estimator). */
+  readonly value: number;
+}
+
+/**
+ * A gradient estimator, split into `propose` (which points to query) and `combine` (arithmetic on the
+ * answers), so the library can count queries before spending them, choose the evaluation schedule, and serve
+ * the same estimator library-driven (`optimizer().step`) or user-driven (ask/tell).
+ *
+ * `combine` is pure arithmetic on numbers: it never touches the oracle or writes the parameters.
+ *
+ * @typeParam S - the estimator's state (plain data)
+ */
+export interface Estimator<S = unknown> {
+  /** The registry name, e.g. `'spsa'`. */
+  readonly name: string;
+  /** What the estimator needs from the oracle. */
+  readonly response: ResponseKind;
+  /** Queries one step costs for these parameters (the documented count; the law suites check it). */
+  queriesPerStep(params: Params): number;
+  /** Initial state for these parameters. */
+  init(params: Params): S;
+  /** The probes of the next round of the step with seed `seed`. */
+  propose(state: S, params: Params, seed: Seed): ProbeBatch;
+  /** Turns the answers into a gradient estimate (or asks for another round). */
+  combine(state: S, batch: ProbeBatch, responses: Responses, params: Params): Combined<S>;
+}

@@ -1,0 +1,151 @@
+import type { Backend } from './backend/backend.js';
+import { InvalidHyperparameter, InvalidInput, NonFiniteValue, ObjectiveError, ZerothError } from './errors.js';
+import type { Estimator } from './estimator.js';
+import type { RestoreMode } from './eval/evaluateProbes.js';
+import { rankingFromValues, valueOracle } from './oracle/adapters.js';
+import type { Oracle } from './oracle/oracle.js';
+import { optimizer } from './optimizer.js';
+import { checkSeed } from './rng/seedStream.js';
+import { checkBudget, runOptimizer, type Budget, type StoppedBy } from './run.js';
+import type { StepInfo, Stopper } from './stoppers.js';
+import type { Transform } from './transform/transform.js';
+import type { EvalContext, MaybePromise, Params } from './types.js';
+
+/** An objective on a flat vector. `x` is a fresh copy the function may keep or modify. */
+export type Objective = (x: Float32Array, context: EvalContext) => MaybePromise<number>;
+
+/** Options of {@link minimize}. */
+export interface MinimizeOptions {
+  /** The gradient estimator, e.g. `spsa({ sigma: 1e-2 })`. */
+  readonly estimator: Estimator<unknown>;
+  /** The step rule, e.g. `sgd(1e-3)` or `adam(1e-2)`. */
+  readonly update: Transform<unknown>;
+  /** Limits; at least one of queries, steps, timeMs, signal, or a stopper is required. */
+  readonly budget: Budget;
+  /** Run seed (uint32): the whole run is a pure function of it. @defaultValue 0 */
+  readonly seed?: number;
+  readonly stoppers?: readonly Stopper[];
+  readonly onStep?: (info: StepInfo) => void | boolean;
+  readonly backend?: Backend;
+  readonly restore?: RestoreMode;
+  /**
+   * Evaluate f once more at the returned x (one query, held back from the budget) so that `value` is f(x).
+   * When false, `value` is the estimator's value of the last step. @defaultValue true
+   */
+  readonly evaluateFinal?: boolean;
+  /**
+   * What the estimator may ask: `'value'` (default; f is called once per probe) or `'ranking'` (candidates
+   * are ordered by f, for ranking estimators). First-order estimators need {@link MinimizeOptions.gradient}.
+   */
+  readonly oracle?: 'value' | 'ranking';
+  /** ∇f, for first-order baselines: writes the gradient at x into `out` and returns f(x). */
+  readonly gradient?: (x: Float32Array, out: Float32Array, context: EvalContext) => MaybePromise<number>;
+}
+
+/** The outcome of {@link minimize}. */
+export interface MinimizeResult {
+  /** The final parameters (the last good ones if the objective failed). */
+  readonly x: Float32Array;
+  /** f(x) when `evaluateFinal` (default), else the last step's value; NaN if unknown. */
+  readonly value: number;
+  readonly queries: number;
+  readonly steps: number;
+  readonly history: readonly StepInfo[];
+  readonly stoppedBy: StoppedBy;
+}
+
+/**
+ * Minimises `f` from `x0` with a zeroth-order estimator and a step rule, within a budget: the one-call
+ * convenience over {@link optimizer} and {@link runOptimizer}.
+ *
+ * Errors in the inputs throw typed errors before any query. An objective that throws or returns NaN/±∞
+ * mid-run ends the run: `x` holds the last good parameters and `stoppedBy.error` the error.
+ *
+ * @example
+ * ```ts
+ * import { minimize, sgd } from 'zeroth';
+ * import { spsa } from 'zeroth/estimators';
+ * const result = await minimize((x) => x.reduce((s, v) => s + v * v, 0), [1, 2, 3], {
+ *   estimator: spsa({ sigma: 1e-2 }), update: sgd(0.05), budget: { queries: 4000 }, seed: 42 });
+ * // result: { x, value, queries, steps, history, stoppedBy }
+ * ```
+ */
+export async function minimize(f: Objective, x0: ArrayLike<number>, options: MinimizeOptions): Promise<MinimizeResult> {
+  if (typeof f !== 'function') throw new InvalidInput('f', `got ${typeof f}`, 'Pass the objective as a function (x: Float32Array) => number.');
+  const x = checkStart(x0);
+  if (options === undefined || options.estimator === undefined) {
+    throw new InvalidHyperparameter('estimator', undefined, "is required, e.g. { estimator: spsa({ sigma: 1e-2 }) } from 'zeroth/estimators'");
+  }
+  if (options.update === undefined) throw new InvalidHyperparameter('update', undefined, 'is required, e.g. { update: sgd(1e-3) }');
+  const budget = options.budget ?? {};
+  checkBudget(budget);
+  if (budget.queries === undefined && budget.steps === undefined && budget.timeMs === undefined && budget.signal === undefined && !options.stoppers?.length) {
+    throw new InvalidHyperparameter('budget', budget, 'must set at least one of queries, steps, timeMs or signal (or pass stoppers)');
+  }
+  const seed = checkSeed(options.seed ?? 0);
+  const evaluateFinal = options.evaluateFinal ?? true;
+  if (evaluateFinal && budget.queries !== undefined && budget.queries < 2) {
+    throw new InvalidHyperparameter('budget.queries', budget.queries, 'must be ≥ 2 when evaluateFinal is on (one query is held back for f(x))');
+  }
+  const params: Params = [{ name: 'x', shape: [x.length], data: x }];
+  const oracle = makeOracle(f, options);
+  const opt = optimizer({
+    estimator: options.estimator,
+    update: options.update,
+    ...(options.backend ? { backend: options.backend } : {}),
+    ...(options.restore ? { restore: options.restore } : {}),
+  });
+  const run = await runOptimizer(opt, params, oracle, opt.init(params, seed), {
+    budget,
+    reserveQueries: evaluateFinal ? 1 : 0,
+    ...(options.stoppers ? { stoppers: options.stoppers } : {}),
+    ...(options.onStep ? { onStep: options.onStep } : {}),
+  });
+  const out = Float32Array.from(params[0]!.data);
+  let value = run.history.length > 0 ? run.history[run.history.length - 1]!.value : NaN;
+  let queries = run.queries;
+  let stoppedBy = run.stoppedBy;
+  if (evaluateFinal && stoppedBy.reason !== 'error') {
+    try {
+      queries++;
+      value = await f(out.slice(), { noiseSeed: 0, step: run.state.step });
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw new NonFiniteValue(value, 'the final evaluation');
+    } catch (e) {
+      const error = e instanceof ZerothError ? e : new ObjectiveError(e, 'the final evaluation');
+      stoppedBy = { reason: 'error', message: error.message, error };
+      value = NaN;
+    }
+  }
+  return { x: out, value, queries, steps: run.steps, history: run.history, stoppedBy };
+}
+
+function checkStart(x0: ArrayLike<number>): Float32Array {
+  if (x0 === null || typeof x0 !== 'object' || typeof x0.length !== 'number') {
+    throw new InvalidInput('x0', `got ${x0 === null ? 'null' : typeof x0}`, 'Pass the starting point as an array or typed array of numbers.');
+  }
+  if (x0.length === 0) throw new InvalidInput('x0', 'it is empty', 'Pass a starting point with at least one coordinate.');
+  for (let i = 0; i < x0.length; i++) {
+    const v = x0[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new InvalidInput('x0', `x0[${i}] is ${String(v)}`, 'Every coordinate of the starting point must be a finite number.');
+    }
+    if (Math.abs(v) > 3.4e38) throw new InvalidInput('x0', `x0[${i}] = ${v} overflows float32`, 'Rescale the problem so |x| < 3.4e38.');
+  }
+  return Float32Array.from(x0);
+}
+
+function makeOracle(f: Objective, options: MinimizeOptions): Oracle<Params> {
+  const grad = options.gradient;
+  if (grad !== undefined) {
+    return {
+      kind: 'gradient',
+      async valueAndGrad(p: Params, c: EvalContext) {
+        const out = new Float32Array(p[0]!.data.length);
+        const value = await grad(p[0]!.data.slice(), out, c);
+        return { value, grad: [out] };
+      },
+    };
+  }
+  const value = valueOracle((p: Params, c: EvalContext) => f(p[0]!.data.slice(), c));
+  return options.oracle === 'ranking' ? rankingFromValues(value) : value;
+}

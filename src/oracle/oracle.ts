@@ -1,0 +1,37 @@
+import type { EvalContext, MaybePromise } from '../types.js';
+
+/** Answers f(x) for one point. */
+export interface ValueOracle<X> {
+  readonly kind: 'value';
+  value(x: X, context: EvalContext): MaybePromise<number>;
+}
+
+/** Answers f at many points in one call (e.g. one batched forward pass, one GPU launch). */
+export interface BatchOracle<X> {
+  readonly kind: 'batch';
+  values(xs: readonly X[], contexts: readonly EvalContext[]): MaybePromise<ArrayLike<number>>;
+}
+
+/**
+ * Orders candidates, best (lowest f) first. May return only the best `k` indices: the rest are unordered
+ * (an (m, k)-ranking oracle).
+ */
+export interface RankingOracle<X> {
+  readonly kind: 'ranking';
+  rank(xs: readonly X[], context: EvalContext): MaybePromise<ArrayLike<number>>;
+}
+
+/** Answers f(x) and ∇f(x), for first-order baselines. `grad` has one array per parameter block. */
+export interface GradientOracle<X> {
+  readonly kind: 'gradient';
+  valueAndGrad(
+    x: X,
+    context: EvalContext,
+  ): MaybePromise<{ readonly value: number; readonly grad: readonly ArrayLike<number>[] }>;
+}
+
+/** Anything an estimator may query. */
+export type Oracle<X> = ValueOracle<X> | BatchOracle<X> | RankingOracle<X> | GradientOracle<X>;
+
+/** The kinds of {@link Oracle}. */
+export type OracleKind = Oracle<unknown>['kind'];

@@ -1,0 +1,15 @@
+import { describe, test } from 'vitest';
+import { estimators } from '../../estimators/index.js';
+import { estimatorLaws } from '../laws/estimatorLaws.js';
+import type { Estimator } from '../../src/estimator.js';
+
+for (const [key, entry] of Object.entries(estimators)) {
+  describe(`registry entry ${key}`, () => {
+    entry.variants.forEach((options, v) => {
+      const build = (): Estimator<unknown> => entry.build(options);
+      for (const law of estimatorLaws({ name: `${key}#${v} ${JSON.stringify(options)}`, build, unbiased: entry.unbiased })) {
+        test(law.name, law.run);
+      }
+    });
+  });
+}
