@@ -14,6 +14,17 @@ import type { EvalContext, MaybePromise, Params } from './types.js';
 /** An objective on a flat vector. `x` is a fresh copy the function may keep or modify. */
 export type Objective = (x: Float32Array, context: EvalContext) => MaybePromise<number>;
 
+/**
+ * An objective with a known dimension and, optionally, an exact gradient: every problem of
+ * `zeroth/problems` is one. `minimize` checks `x0` against `dim` and feeds `grad` to first-order estimators.
+ */
+export interface ObjectiveLike {
+  readonly name?: string;
+  readonly dim: number;
+  value(x: Float32Array, context?: EvalContext): number;
+  grad?(x: Float32Array, out: Float32Array): void;
+}
+
 /** Options of {@link minimize}. */
 export interface MinimizeOptions {
   /** The gradient estimator, e.g. `spsa({ sigma: 1e-2 })`. */
@@ -27,6 +38,10 @@ export interface MinimizeOptions {
   readonly stoppers?: readonly Stopper[];
   readonly onStep?: (info: StepInfo) => void | boolean;
   readonly backend?: Backend;
+  /**
+   * How probes are undone. `minimize` defaults to `'exact'` (one saved copy of x, restored by assignment),
+   * so a failing objective leaves x bit for bit at its last good value. @defaultValue 'exact'
+   */
   readonly restore?: RestoreMode;
   /**
    * Evaluate f once more at the returned x (one query, held back from the budget) so that `value` is f(x).
@@ -34,8 +49,9 @@ export interface MinimizeOptions {
    */
   readonly evaluateFinal?: boolean;
   /**
-   * What the estimator may ask: `'value'` (default; f is called once per probe) or `'ranking'` (candidates
-   * are ordered by f, for ranking estimators). First-order estimators need {@link MinimizeOptions.gradient}.
+   * What the estimator may ask: `'value'` (f is called once per probe) or `'ranking'` (candidates are ordered
+   * by f). Defaults to what the estimator needs. First-order estimators need {@link MinimizeOptions.gradient}
+   * or an objective with `grad`.
    */
   readonly oracle?: 'value' | 'ranking';
   /** ∇f, for first-order baselines: writes the gradient at x into `out` and returns f(x). */
@@ -46,7 +62,7 @@ export interface MinimizeOptions {
 export interface MinimizeResult {
   /** The final parameters (the last good ones if the objective failed). */
   readonly x: Float32Array;
-  /** f(x) when `evaluateFinal` (default), else the last step's value; NaN if unknown. */
+  /** f(x) when `evaluateFinal` (default), else the last step's value; NaN when the run ended in an error. */
   readonly value: number;
   readonly queries: number;
   readonly steps: number;
@@ -70,9 +86,29 @@ export interface MinimizeResult {
  * // result: { x, value, queries, steps, history, stoppedBy }
  * ```
  */
-export async function minimize(f: Objective, x0: ArrayLike<number>, options: MinimizeOptions): Promise<MinimizeResult> {
-  if (typeof f !== 'function') throw new InvalidInput('f', `got ${typeof f}`, 'Pass the objective as a function (x: Float32Array) => number.');
+export async function minimize(
+  objective: Objective | ObjectiveLike,
+  x0: ArrayLike<number>,
+  options: MinimizeOptions,
+): Promise<MinimizeResult> {
   const x = checkStart(x0);
+  let f: Objective;
+  let gradient = options?.gradient;
+  if (typeof objective === 'function') {
+    f = objective;
+  } else if (objective !== null && typeof objective === 'object' && typeof objective.value === 'function') {
+    const p = objective;
+    if (x.length !== p.dim) {
+      throw new InvalidInput('x0', `it has length ${x.length} but the objective has dim ${p.dim}`, `Pass a starting point of length ${p.dim}.`);
+    }
+    f = (v, c) => p.value(v, c);
+    if (gradient === undefined && p.grad !== undefined) {
+      const g = p.grad.bind(p);
+      gradient = (v, out, c) => (g(v, out), p.value(v, c));
+    }
+  } else {
+    throw new InvalidInput('objective', `got ${objective === null ? 'null' : typeof objective}`, 'Pass a function (x: Float32Array) => number or an object with dim and value(x).');
+  }
   if (options === undefined || options.estimator === undefined) {
     throw new InvalidHyperparameter('estimator', undefined, "is required, e.g. { estimator: spsa({ sigma: 1e-2 }) } from 'zeroth/estimators'");
   }
@@ -88,12 +124,15 @@ export async function minimize(f: Objective, x0: ArrayLike<number>, options: Min
     throw new InvalidHyperparameter('budget.queries', budget.queries, 'must be ≥ 2 when evaluateFinal is on (one query is held back for f(x))');
   }
   const params: Params = [{ name: 'x', shape: [x.length], data: x }];
-  const oracle = makeOracle(f, options);
+  const oracle = makeOracle(f, options.estimator.response === 'valueAndGrad' ? gradient : undefined, options.oracle ?? (options.estimator.response === 'ranking' ? 'ranking' : 'value'));
+  if (options.estimator.response === 'valueAndGrad' && gradient === undefined) {
+    throw new InvalidHyperparameter('gradient', undefined, `is required by the first-order estimator "${options.estimator.name}": pass options.gradient or an objective with grad()`);
+  }
   const opt = optimizer({
     estimator: options.estimator,
     update: options.update,
     ...(options.backend ? { backend: options.backend } : {}),
-    ...(options.restore ? { restore: options.restore } : {}),
+    restore: options.restore ?? 'exact',
   });
   const run = await runOptimizer(opt, params, oracle, opt.init(params, seed), {
     budget,
@@ -105,7 +144,8 @@ export async function minimize(f: Objective, x0: ArrayLike<number>, options: Min
   let value = run.history.length > 0 ? run.history[run.history.length - 1]!.value : NaN;
   let queries = run.queries;
   let stoppedBy = run.stoppedBy;
-  if (evaluateFinal && stoppedBy.reason !== 'error') {
+  if (stoppedBy.reason === 'error') value = NaN;
+  else if (evaluateFinal) {
     try {
       queries++;
       value = await f(out.slice(), { noiseSeed: 0, step: run.state.step });
@@ -134,8 +174,7 @@ function checkStart(x0: ArrayLike<number>): Float32Array {
   return Float32Array.from(x0);
 }
 
-function makeOracle(f: Objective, options: MinimizeOptions): Oracle<Params> {
-  const grad = options.gradient;
+function makeOracle(f: Objective, grad: MinimizeOptions['gradient'], kind: 'value' | 'ranking'): Oracle<Params> {
   if (grad !== undefined) {
     return {
       kind: 'gradient',
@@ -147,5 +186,5 @@ function makeOracle(f: Objective, options: MinimizeOptions): Oracle<Params> {
     };
   }
   const value = valueOracle((p: Params, c: EvalContext) => f(p[0]!.data.slice(), c));
-  return options.oracle === 'ranking' ? rankingFromValues(value) : value;
+  return kind === 'ranking' ? rankingFromValues(value) : value;
 }

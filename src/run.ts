@@ -92,6 +92,9 @@ export async function runOptimizer<S, T>(
     try {
       result = await opt.step(params, oracle, state, maxQueries - queries);
     } catch (e) {
+      if (e instanceof ZerothError && e.code === 'BUDGET_EXHAUSTED') {
+        return stop({ reason: 'queries', message: e.message });
+      }
       if (e instanceof ZerothError && e.code !== 'INVALID_HYPERPARAMETER' && e.code !== 'ORACLE_MISMATCH') {
         return stop({ reason: 'error', message: e.message, error: e });
       }
