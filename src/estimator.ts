@@ -11,6 +11,12 @@ export interface Combined<S> {
   readonly update: Update | undefined;
   /** The estimator's best knowledge of f at the current point, for logs and stoppers (documented per estimator). */
   readonly value: number;
+  /**
+   * When true, `update` is already the step (chosen by the estimator's own line search or comparison, as in
+   * ZO-RankSGD's line search or ZO-SGD-Cons): the optimizer adds it to the parameters as is and skips the
+   * transform, whose state is left unchanged.
+   */
+  readonly final?: boolean;
 }
 
 /**
@@ -27,6 +33,8 @@ export interface Estimator<S = unknown> {
   readonly name: string;
   /** What the estimator needs from the oracle. */
   readonly response: ResponseKind;
+  /** How in-place probes should be undone when the optimizer does not say (see `RestoreMode`). */
+  readonly restore?: 'reapply' | 'exact';
   /** Queries one step costs for these parameters (the documented count; the law suites check it). */
   queriesPerStep(params: Params): number;
   /** Initial state for these parameters. */

@@ -18,7 +18,7 @@ export interface OptimizerOptions<S, T> {
   readonly update: Transform<T>;
   /** Where the primitives run. @defaultValue cpuBackend() */
   readonly backend?: Backend;
-  /** How in-place probes are undone; see {@link RestoreMode}. @defaultValue 'reapply' */
+  /** How in-place probes are undone; see {@link RestoreMode}. @defaultValue the estimator's preference, else 'reapply' */
   readonly restore?: RestoreMode;
 }
 
@@ -71,7 +71,7 @@ export interface Optimizer<S, T> {
 export function optimizer<S, T>(options: OptimizerOptions<S, T>): Optimizer<S, T> {
   const { estimator, update } = options;
   const backend = options.backend ?? cpuBackend();
-  const restore = oneOf('restore', options.restore ?? 'reapply', ['reapply', 'exact'] as const);
+  const restore = oneOf('restore', options.restore ?? estimator.restore ?? 'reapply', ['reapply', 'exact'] as const);
   return {
     estimator,
     backend,
@@ -104,7 +104,7 @@ export function optimizer<S, T>(options: OptimizerOptions<S, T>): Optimizer<S, T
         const combined = estimator.combine(eState, batch, responses, params);
         eState = combined.state;
         if (combined.update === undefined) continue;
-        const [step, tState] = update.update(combined.update, state.transform, params);
+        const [step, tState] = combined.final ? [combined.update, state.transform] : update.update(combined.update, state.transform, params);
         applyUpdates(backend, step, params);
         return {
           state: {

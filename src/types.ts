@@ -33,9 +33,12 @@ export type Params<B = Float32Array> = readonly Block<B>[];
  * - `gaussian`: z with i.i.d. N(0, 1) elements.
  * - `rademacher`: Δ with i.i.d. ±1 elements.
  * - `coordinate`: the unit vector e_i of element `index` of block `block`.
- * - `lowRank`: for 2-D blocks of shape [m, n], U·Vᵀ with U (m × rank) seeded by `seed` and V (n × rank,
- *   row-major) given in `v`; blocks whose `v` entry is `undefined` use a Gaussian z seeded by `seed`.
- * - `dense`: explicit values, one `Float32Array` per block (a materialised direction).
+ * - `lowRank`: for 2-D blocks of shape [m, n] with a `v` entry, U·Vᵀ with V (n × rank, row-major) from `v` and
+ *   U (m × rank, row-major) from `u` when given, else seeded by `seed` (stream lowRankU). Other blocks (1-D,
+ *   or no `v` entry) use a Gaussian z seeded by `seed` when `others` is `'gaussian'` (default), or are left
+ *   unchanged when `others` is `'none'`.
+ * - `dense`: explicit values, one `Float32Array` per block (a materialised direction); an `undefined` entry
+ *   is zero.
  * - `params`: the current parameter values themselves, in the blocks where `blocks[b]` is true (all blocks
  *   when `blocks` is absent); used for decoupled weight decay on implicit updates.
  */
@@ -49,8 +52,10 @@ export type Direction =
       readonly seed: Seed;
       readonly rank: number;
       readonly v: readonly (Float32Array | undefined)[];
+      readonly u?: readonly (Float32Array | undefined)[];
+      readonly others?: 'gaussian' | 'none';
     }
-  | { readonly kind: 'dense'; readonly blocks: readonly Float32Array[] }
+  | { readonly kind: 'dense'; readonly blocks: readonly (Float32Array | undefined)[] }
   | { readonly kind: 'params'; readonly blocks?: readonly boolean[] };
 
 /** The kinds of {@link Direction}. */

@@ -34,7 +34,8 @@ export interface Evaluation {
  * (also when the oracle throws or returns a non-finite value).
  *
  * Schedule for a value oracle: the probes are visited in order and x is moved by the difference between
- * consecutive probes, so a two-point step costs no copy of the parameters. Batch and ranking oracles receive
+ * consecutive probes, so a two-point step costs no copy of the parameters. A coordinate probe is undone by
+ * assigning back the one element it changed (exact, no copy). Batch and ranking oracles receive
  * materialised copies of every probe point (memory: one copy per probe). Gradient oracles are asked at each
  * probe point in place.
  *
@@ -129,20 +130,30 @@ async function walkInPlace(
   const moves = probes.some((p) => p.direction.kind !== 'none' && p.scale !== 0);
   const saved = restore === 'exact' && moves ? backend.copy(params) : undefined;
   let current: Probe | undefined;
+  // A coordinate probe changes one element: it is restored by assignment of that element, exactly and free.
+  let element: { block: Float32Array; index: number; value: number } | undefined;
   const back = (): void => {
     if (current === undefined) return;
-    if (saved) backend.assignInPlace(saved, params);
+    if (element !== undefined) {
+      element.block[element.index] = element.value;
+      element = undefined;
+    } else if (saved) backend.assignInPlace(saved, params);
     else backend.perturbInPlace(current.direction, -current.scale, params);
     current = undefined;
   };
   try {
     for (let i = 0; i < probes.length; i++) {
       const p = probes[i]!;
-      if (current !== undefined && !saved && sameDirection(current.direction, p.direction)) {
-        backend.perturbInPlace(p.direction, p.scale - current.scale, params);
+      const d = p.direction;
+      if (current !== undefined && !saved && element === undefined && sameDirection(current.direction, d)) {
+        backend.perturbInPlace(d, p.scale - current.scale, params);
       } else {
         back();
-        backend.perturbInPlace(p.direction, p.scale, params);
+        if (d.kind === 'coordinate' && p.scale !== 0) {
+          const block = backend.read(params[d.block]!);
+          element = { block, index: d.index, value: block[d.index]! };
+        }
+        backend.perturbInPlace(d, p.scale, params);
       }
       current = p;
       await visit(i);

@@ -196,8 +196,9 @@ export function estimatorLaws(subject: EstimatorSubject): Law[] {
           for (let s = 0; s < N; s++) {
             const p = paramsFrom(x0, [n]);
             const e = await estimateOnce(subject.build(), p, q, 5000 + s);
+            // A gradient estimate is followed downhill; a final step (line search, comparison) is taken as is.
             const norm = Math.hypot(...e.dense) || 1;
-            const eta = 1e-3 / norm;
+            const eta = e.final ? -1 : 1e-3 / norm;
             total += q.value(xf.map((v, i) => v - eta * e.dense[i]!)) - f0;
           }
           if (!(total / N < 0)) throw new Error(`mean change ${total / N} ≥ 0 on quadratic ${qseed}`);

@@ -43,9 +43,13 @@ export function perturbBlockRange(
       return;
     }
     case 'dense': {
+      if (b >= direction.blocks.length) {
+        throw new InvalidInput('direction.blocks', `block ${b} is missing`, 'Give one entry per parameter block (undefined for zero).');
+      }
       const v = direction.blocks[b];
-      if (v === undefined || v.length !== data.length) {
-        throw new InvalidInput('direction.blocks', `block ${b} is missing or has the wrong length`, 'Give one array per parameter block.');
+      if (v === undefined) return;
+      if (v.length !== data.length) {
+        throw new InvalidInput('direction.blocks', `block ${b} has ${v.length} values for ${data.length} parameters`, 'Give one array per parameter block.');
       }
       const a = f(alpha);
       for (let i = start; i < end; i++) data[i] = f(data[i]! + f(a * v[i]!));
@@ -60,11 +64,12 @@ export function perturbBlockRange(
     case 'lowRank': {
       const v = direction.v[b];
       if (v === undefined || block.shape.length !== 2) {
+        if (direction.others === 'none') return;
         const { k1, k2 } = streamKey(direction.seed, streams.gaussian, b);
         perturbGaussianRange(data, k1, k2, start, end, alpha);
         return;
       }
-      lowRankRange(direction.seed, direction.rank, v, alpha, block, b, start, end);
+      lowRankRange(direction.seed, direction.rank, v, alpha, block, b, start, end, direction.u?.[b]);
       return;
     }
   }
@@ -72,7 +77,8 @@ export function perturbBlockRange(
 
 /**
  * `X ← X + alpha · U Vᵀ` on rows/elements `[start, end)` of an m × n block: U (m × r) from the `lowRankU`
- * stream of `(seed, b)`, element (i, j) at stream index i·r + j; V (n × r) row-major. Canonical order:
+ * stream of `(seed, b)`, element (i, j) at stream index i·r + j, or the explicit `u` (m × r, row-major) when
+ * given; V (n × r) row-major. Canonical order:
  * acc = Σ_j f32(u_ij · v_cj) summed in j order in float32, then x = f32(x + f32(alpha · acc)).
  */
 export function lowRankRange(
@@ -84,11 +90,15 @@ export function lowRankRange(
   b: number,
   start: number,
   end: number,
+  explicitU?: Float32Array,
 ): void {
   const m = block.shape[0]!;
   const n = block.shape[1]!;
   if (v.length !== n * rank) {
     throw new InvalidInput('direction.v', `V of block ${b} has ${v.length} elements, expected ${n}·${rank}`, 'Give V as n × rank, row-major.');
+  }
+  if (explicitU !== undefined && explicitU.length !== m * rank) {
+    throw new InvalidInput('direction.u', `U of block ${b} has ${explicitU.length} elements, expected ${m}·${rank}`, 'Give U as m × rank, row-major.');
   }
   const data = block.data;
   const a = f(alpha);
@@ -97,7 +107,8 @@ export function lowRankRange(
   const rowStart = Math.floor(start / n);
   const rowEnd = Math.min(m, Math.ceil(end / n));
   for (let i = rowStart; i < rowEnd; i++) {
-    fillGaussian(u, k1, k2, i * rank);
+    if (explicitU !== undefined) u.set(explicitU.subarray(i * rank, (i + 1) * rank));
+    else fillGaussian(u, k1, k2, i * rank);
     const c0 = Math.max(0, start - i * n);
     const c1 = Math.min(n, end - i * n);
     for (let c = c0; c < c1; c++) {

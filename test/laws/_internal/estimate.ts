@@ -49,6 +49,8 @@ export interface Estimate {
   readonly queries: number;
   readonly value: number;
   readonly state: unknown;
+  /** The update is already a step (line search / comparison), not a gradient estimate. */
+  readonly final: boolean;
 }
 
 /** Runs propose → evaluate → combine until the estimator returns an update. */
@@ -71,7 +73,7 @@ export async function estimateOnce(
     const c = estimator.combine(state, batch, r.responses, params);
     state = c.state;
     if (c.update !== undefined) {
-      return { update: c.update, dense: densify(c.update, params), probes, queries, value: c.value, state };
+      return { update: c.update, dense: densify(c.update, params), probes, queries, value: c.value, state, final: c.final === true };
     }
   }
   throw new Error(`${estimator.name} asked for more than 100 rounds in one step`);

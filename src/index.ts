@@ -1,0 +1,96 @@
+/**
+ * zeroth: zeroth-order optimization in TypeScript. The core: types, errors, seeded directions, oracles,
+ * backends, transforms, the optimizer and `minimize`. Estimators live in `zeroth/estimators`, problems in
+ * `zeroth/problems`, the law suites in `zeroth/testing`.
+ *
+ * @packageDocumentation
+ */
+export type {
+  Block,
+  Direction,
+  DirectionKind,
+  EvalContext,
+  MaybePromise,
+  Params,
+  Probe,
+  ProbeBatch,
+  ResponseKind,
+  Responses,
+  Seed,
+  Update,
+  UpdateTerm,
+} from './types.js';
+export {
+  BudgetExhausted,
+  InvalidHyperparameter,
+  InvalidInput,
+  NonFiniteValue,
+  ObjectiveError,
+  OracleMismatch,
+  UnsupportedUpdate,
+  ZerothError,
+} from './errors.js';
+
+export type { Combined, Estimator } from './estimator.js';
+export type { BatchOracle, GradientOracle, Oracle, OracleKind, RankingOracle, ValueOracle } from './oracle/oracle.js';
+export {
+  batchFromValue,
+  batchOracle,
+  gradientOracle,
+  maximize,
+  queriesOf,
+  rankingFromValues,
+  rankingOracle,
+  valueOracle,
+  withBudget,
+} from './oracle/adapters.js';
+
+export type { Backend } from './backend/backend.js';
+export { cpuBackend } from './backend/cpuBackend.js';
+export { applyUpdates } from './applyUpdates.js';
+export { evaluateProbes, type EvaluateOptions, type Evaluation, type RestoreMode } from './eval/evaluateProbes.js';
+
+export { lowbias32 } from './rng/lowbias32.js';
+export { streamKey, streamWord, type StreamKey } from './rng/streamKey.js';
+export { streams, type Stream } from './rng/streams.js';
+export { gaussianAt, gaussianPair } from './rng/gaussian.js';
+export { rademacherAt } from './rng/rademacher.js';
+export { perturbGaussianRange } from './rng/perturbGaussian.js';
+export { perturbRademacherRange } from './rng/perturbRademacher.js';
+export { derivedSeed } from './rng/derivedSeed.js';
+export { checkSeed, seedStream, type SeedStream, type SeedStreamState } from './rng/seedStream.js';
+
+export type { Schedule, Transform } from './transform/transform.js';
+export { chain, type StatesOf } from './transform/chain.js';
+export { identity, type EmptyState } from './transform/identity.js';
+export { scale } from './transform/scale.js';
+export { scaleByLearningRate, type ScaleByLearningRateState } from './transform/scaleByLearningRate.js';
+export { trace, type TraceOptions, type TraceState } from './transform/trace.js';
+export { scaleByAdam, type ScaleByAdamOptions, type ScaleByAdamState } from './transform/scaleByAdam.js';
+export { scaleBySign } from './transform/scaleBySign.js';
+export { clipByGlobalNorm } from './transform/clipByGlobalNorm.js';
+export { addDecayedWeights, type BlockMask } from './transform/addDecayedWeights.js';
+export { noDecayForBiasAndNorm } from './transform/noDecayForBiasAndNorm.js';
+export { materialize } from './transform/materialize.js';
+export { sgd } from './transform/aliases/sgd.js';
+export { momentum } from './transform/aliases/momentum.js';
+export { adam } from './transform/aliases/adam.js';
+export { signSgd } from './transform/aliases/signSgd.js';
+
+export { constant } from './schedule/constant.js';
+export { cosineDecay, type CosineDecayOptions } from './schedule/cosineDecay.js';
+export { exponentialDecay, type ExponentialDecayOptions } from './schedule/exponentialDecay.js';
+export { spallGain, type SpallGainOptions } from './schedule/spallGain.js';
+export { spallPerturbation, type SpallPerturbationOptions } from './schedule/spallPerturbation.js';
+
+export {
+  optimizer,
+  type Optimizer,
+  type OptimizerOptions,
+  type OptimizerState,
+  type StepResult,
+} from './optimizer.js';
+export { runOptimizer, checkBudget, type Budget, type RunOptions, type RunResult, type StoppedBy } from './run.js';
+export { patience, targetValue, tolerance, type StepInfo, type Stopper } from './stoppers.js';
+export { minimize, type MinimizeOptions, type MinimizeResult, type Objective, type ObjectiveLike } from './minimize.js';
+export { integerAtLeast, nonNegative, oneOf, positive, positiveSchedule } from './validate.js';
