@@ -1,9 +1,9 @@
 import { describe, test } from 'vitest';
-import { estimators } from '../../estimators/index.js';
+import { estimators, type EstimatorEntry } from '../../estimators/index.js';
 import { estimatorLaws } from '../laws/estimatorLaws.js';
 import type { Estimator } from '../../src/estimator.js';
 
-for (const [key, entry] of Object.entries(estimators)) {
+for (const [key, entry] of Object.entries(estimators) as [string, EstimatorEntry][]) {
   describe(`registry entry ${key}`, () => {
     entry.variants.forEach((options, v) => {
       const build = (): Estimator<unknown> => entry.build(options);

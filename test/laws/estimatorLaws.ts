@@ -122,8 +122,9 @@ export function estimatorLaws(subject: EstimatorSubject): Law[] {
             let moved = 0;
             const mags = new Float64Array(n);
             for (let round = 0; round < 100; round++) {
+              const beforePropose = flatten(p);
               const batch = est.propose(state, p, seed);
-              if (!bitEqual(flatten(p), before)) throw new Error('propose wrote the parameters');
+              if (!bitEqual(flatten(p), beforePropose)) throw new Error('propose wrote the parameters');
               for (const probe of batch.probes) {
                 moved++;
                 const z = backend.zerosLike(p);
