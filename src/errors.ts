@@ -78,7 +78,7 @@ export class NonFiniteValue extends ZerothError {
   constructor(value: number, where: string) {
     super(
       'NON_FINITE_VALUE',
-      `The objective returned ${show(value)} at ${where}. Parameters were left at their last good values; ` +
+      `Got ${show(value)} from ${where}. Parameters were left at their last good values; ` +
         'check the objective for overflow or invalid inputs, or lower the learning rate or sigma.',
     );
     this.value = value;
@@ -100,6 +100,6 @@ export class ObjectiveError extends ZerothError {
 /** An update kind a transform cannot handle (e.g. an implicit update reaching `scaleByAdam`). */
 export class UnsupportedUpdate extends ZerothError {
   constructor(transform: string, kind: string, fix: string) {
-    super('UNSUPPORTED_UPDATE', `Transform "${transform}" cannot take a ${kind} update. ${fix}`);
+    super('UNSUPPORTED_UPDATE', `Transform "${transform}" cannot take ${/^[aeiou]/i.test(kind) ? 'an' : 'a'} ${kind} update. ${fix}`);
   }
 }

@@ -149,7 +149,7 @@ export async function minimize(
     try {
       queries++;
       value = await f(out.slice(), { noiseSeed: 0, step: run.state.step });
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw new NonFiniteValue(value, 'the final evaluation');
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw new NonFiniteValue(value, 'the objective at the final evaluation');
     } catch (e) {
       const error = e instanceof ZerothError ? e : new ObjectiveError(e, 'the final evaluation');
       stoppedBy = { reason: 'error', message: error.message, error };

@@ -183,7 +183,7 @@ async function call<T>(fn: () => T | Promise<T>, where: string): Promise<T> {
 
 function check(v: number, where: string, reject: boolean): number {
   if (typeof v !== 'number') throw new ObjectiveError(new TypeError(`returned ${typeof v}, not a number`), where);
-  if (reject && !Number.isFinite(v)) throw new NonFiniteValue(v, where);
+  if (reject && !Number.isFinite(v)) throw new NonFiniteValue(v, `the objective at ${where}`);
   return v;
 }
 

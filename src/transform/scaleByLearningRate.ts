@@ -21,7 +21,7 @@ const requirement = 'must be a finite number > 0';
  * Cost: extra memory: none (the state is one counter).
  *
  * @param learningRate - a finite number > 0, or a {@link Schedule} `k ↦ η(k)` whose value must be a finite
- *   number > 0 at every step it is used (checked at that step)
+ *   number ≥ 0 at every step it is used (checked at that step; 0 makes that step a no-op)
  * @throws InvalidHyperparameter (parameter `learningRate`) at construction for a bad number, and from `update`
  *   when the schedule returns a bad value
  *
@@ -54,10 +54,11 @@ export function scaleByLearningRate(learningRate: number | Schedule): Transform<
 }
 
 function checkLearningRate(lr: number, step: number | undefined): void {
-  if (typeof lr === 'number' && Number.isFinite(lr) && lr > 0) return;
-  const where =
-    step === undefined
-      ? ''
-      : ` (the schedule returned it at step ${step}; make the schedule stay > 0 for every step you run, e.g. cosineDecay({ …, final: 1e-6 }))`;
-  throw new InvalidHyperparameter('learningRate', lr, requirement + where);
+  if (step === undefined) {
+    if (typeof lr === 'number' && Number.isFinite(lr) && lr > 0) return;
+    throw new InvalidHyperparameter('learningRate', lr, requirement);
+  }
+  // A schedule may reach 0 (warm-up from 0, cosine decay to 0): that step leaves the parameters unchanged.
+  if (typeof lr === 'number' && Number.isFinite(lr) && lr >= 0) return;
+  throw new InvalidHyperparameter('learningRate', lr, `must be a finite number ≥ 0 when given by a schedule (the schedule returned it at step ${step})`);
 }

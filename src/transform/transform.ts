@@ -3,7 +3,10 @@ import type { Params, Update } from '../types.js';
 /**
  * A gradient transformation (optax's contract over zeroth's {@link Update}): `init` builds the state from the
  * parameters; `update` maps an update and the state to a new update and a new state. `update` never writes
- * the parameters; only {@link applyUpdates} does. It may reuse the buffers of a dense update it was given.
+ * the parameters; only {@link applyUpdates} does. It may reuse the buffers of a dense update it was given, and
+ * stateful transforms (`trace`, `scaleByAdam`) update their state buffers in place for memory's sake: the
+ * state passed in is used up. The optimizer calls `update` only after every evaluation of the step succeeded;
+ * code that replays a step must copy the state first.
  *
  * Transforms that cannot work on implicit updates (`trace`, `scaleByAdam`, `scaleBySign`, `clipByGlobalNorm`)
  * throw `UnsupportedUpdate` naming `materialize()` as the fix.

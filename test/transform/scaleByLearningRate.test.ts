@@ -50,7 +50,7 @@ describe('scaleByLearningRate', () => {
   });
 
   test('checks a schedule’s value at the step it is used, naming the step', () => {
-    const t = scaleByLearningRate((k) => (k < 2 ? 0.1 : 0));
+    const t = scaleByLearningRate((k) => (k < 2 ? 0.1 : -0.1));
     let state = t.init(params);
     [, state] = t.update(implicit, state, params);
     [, state] = t.update(implicit, state, params);
