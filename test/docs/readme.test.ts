@@ -1,0 +1,33 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, test } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const snippets = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+const out = join(root, 'test/docs/.generated');
+
+const subpaths: Record<string, string> = {
+  zeroth: 'src/index.ts',
+  'zeroth/estimators': 'estimators/index.ts',
+  'zeroth/problems': 'problems/index.ts',
+  'zeroth/testing': 'test/laws/index.ts',
+};
+
+describe('README snippets run as written', () => {
+  test('there are snippets', () => expect(snippets.length).toBeGreaterThanOrEqual(3));
+  snippets.forEach((code, i) => {
+    test(`snippet ${i + 1}`, async () => {
+      mkdirSync(out, { recursive: true });
+      const rewritten = code.replace(/from '(zeroth(?:\/[a-z]+)?)'/g, (_m, spec: string) => {
+        const target = subpaths[spec];
+        if (target === undefined) throw new Error(`unknown import ${spec}`);
+        return `from '${pathToFileURL(join(root, target)).href}'`;
+      });
+      const file = join(out, `snippet${i + 1}.ts`);
+      writeFileSync(file, `${rewritten}\nexport {};\n`);
+      await import(pathToFileURL(file).href);
+    });
+  });
+});
