@@ -127,7 +127,8 @@ async function walkInPlace(
   restore: RestoreMode,
   visit: (i: number) => Promise<void>,
 ): Promise<void> {
-  const moves = probes.some((p) => p.direction.kind !== 'none' && p.scale !== 0);
+  // Coordinate probes are restored element by element, so they need no saved copy even in 'exact' mode.
+  const moves = probes.some((p) => p.direction.kind !== 'none' && p.direction.kind !== 'coordinate' && p.scale !== 0);
   const saved = restore === 'exact' && moves ? backend.copy(params) : undefined;
   let current: Probe | undefined;
   // A coordinate probe changes one element: it is restored by assignment of that element, exactly and free.
