@@ -9,6 +9,11 @@ export interface Problem {
   readonly name: string;
   /** Dimension d of x. */
   readonly dim: number;
+  /**
+   * The shape of x when it is a matrix or tensor (row-major, product = `dim`), e.g. `[rows, cols]`; absent
+   * for a flat vector. `minimize` gives its parameter block this shape (LOZO perturbs 2-D blocks low-rank).
+   */
+  readonly shape?: readonly number[];
   /** Box bounds when the problem has a natural domain. */
   readonly bounds?: { readonly lower: number; readonly upper: number };
   /** The minimum value f* and a minimiser when known. */
