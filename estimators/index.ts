@@ -5,6 +5,10 @@
  * @packageDocumentation
  */
 import type { Estimator } from '../src/estimator.js';
+import { cge, type CgeBlockMask, type CgeMask, type CgeOptions, type CgeSparsity, type CgeState } from './cge.js';
+import { exactGradient } from './exactGradient.js';
+import { lozo, type LozoOptions, type LozoState } from './lozo.js';
+import { lozoM, type LozoMOptions, type LozoMState } from './lozoM.js';
 import { mezo, type MezoOptions, type MezoState } from './mezo.js';
 import { spsa, type SpsaOptions, type SpsaState } from './spsa.js';
 import { zoAdam, type ZoAdamOptions } from './zoAdam.js';
@@ -12,14 +16,20 @@ import { zoSgdCons, type ZoSgdConsOptions, type ZoSgdConsState } from './zoSgdCo
 import { zoSgdMomentum, type ZoSgdMomentumOptions } from './zoSgdMomentum.js';
 import { zoSgdSign, type ZoSgdSignOptions } from './zoSgdSign.js';
 import { zoSgdSignElementwise, type ZoSgdSignElementwiseOptions } from './zoSgdSignElementwise.js';
+import { zoRankSgd, type ZoRankSgdLineSearchOptions, type ZoRankSgdOptions, type ZoRankSgdState } from './zoRankSgd.js';
 
 export { spsa, type SpsaOptions, type SpsaState };
+export { cge, type CgeBlockMask, type CgeMask, type CgeOptions, type CgeSparsity, type CgeState };
+export { exactGradient };
 export { mezo, type MezoOptions, type MezoState };
+export { lozo, type LozoOptions, type LozoState };
+export { lozoM, type LozoMOptions, type LozoMState };
 export { zoSgdSign, type ZoSgdSignOptions };
 export { zoSgdSignElementwise, type ZoSgdSignElementwiseOptions };
 export { zoSgdMomentum, type ZoSgdMomentumOptions };
 export { zoAdam, type ZoAdamOptions };
 export { zoSgdCons, type ZoSgdConsOptions, type ZoSgdConsState };
+export { zoRankSgd, type ZoRankSgdLineSearchOptions, type ZoRankSgdOptions, type ZoRankSgdState };
 
 /** What the registry knows about an estimator. */
 export interface EstimatorEntry {
@@ -31,8 +41,8 @@ export interface EstimatorEntry {
   readonly description: string;
   /** Option sets the law suites run it with (the first is the default). */
   readonly variants: readonly object[];
-  /** E[ĝ] = ∇f on quadratics for every variant. */
-  readonly unbiased: boolean;
+  /** E[ĝ] = ∇f on quadratics for every variant, or for the variants (option sets) the function accepts. */
+  readonly unbiased: boolean | ((options: object) => boolean);
 }
 
 /** The registry of every estimator, keyed by export name. */
@@ -90,6 +100,64 @@ export const estimators = {
     description: 'ZO-SGD-Cons: best of θ, θ − ηpz, θ + ηpz (5 queries per step)',
     variants: [{ learningRate: 0.05 }] satisfies ZoSgdConsOptions[],
     unbiased: false,
+  },
+  lozo: {
+    build: lozo,
+    response: 'values',
+    description: 'LOZO: two-point estimate along U·Vᵀ per matrix (U fresh, V redrawn every ν steps), Gaussian z on 1-D blocks',
+    // On the laws' 1-D layouts LOZO is the Gaussian two-point estimate, hence unbiased (on matrices the mean is rank·∇f).
+    variants: [
+      {},
+      { rank: 1, resampleEvery: 1 },
+      { rank: 3, resampleEvery: 2, sigma: 1e-2 },
+      { rank: 2, resampleEvery: 3, normalize: true },
+    ] satisfies LozoOptions[],
+    unbiased: true,
+  },
+  lozoM: {
+    build: lozoM,
+    response: 'values',
+    description: 'LOZO-M: LOZO with momentum kept compressed as M (m × rank) per matrix, carried across V switches',
+    variants: [{}, { rank: 1, resampleEvery: 2, beta: 0.5 }, { rank: 2, resampleEvery: 1, beta: 0 }] satisfies LozoMOptions[],
+    unbiased: false,
+  },
+  cge: {
+    build: cge,
+    response: 'values',
+    description: "DeepZero's coordinate-wise estimator: central or forward differences per coordinate, subsets, sparsity masks",
+    variants: [
+      {},
+      { difference: 'forward' },
+      { numCoordinates: 2 },
+      { sparsity: { ratio: 0.5, mode: 'random', refreshEvery: 2 } },
+      {
+        difference: 'forward',
+        mask: Object.assign((b: { readonly shape: readonly number[] }) => Array.from({ length: b.shape.reduce((m, n) => m * n, 1) }, (_, i) => i % 2 === 0), {
+          toJSON: () => 'even elements', // names the variant in the law titles
+        }),
+      },
+      { difference: 'forward', sparsity: { ratio: 0.5, mode: 'magnitude' }, numCoordinates: 1 },
+    ] satisfies CgeOptions[],
+    // Central differences are exact on quadratics; forward ones carry (μ/2)·diag(H); subsets and masks zero coordinates.
+    unbiased: (options: object) => {
+      const o = options as CgeOptions;
+      return (o.difference ?? 'central') === 'central' && o.numCoordinates === undefined && o.mask === undefined && o.sparsity === undefined;
+    },
+  },
+  zoRankSgd: {
+    build: zoRankSgd,
+    response: 'ranking',
+    description: 'ZO-RankSGD: DAG-weighted directions from an (m, k)-ranking of m Gaussian candidates; optional ranking line search',
+    // The laws' oracle ranks every candidate, so the topK variant sees full rankings there (k = what the oracle returns).
+    variants: [{}, { topK: 3 }, { lineSearch: true, normalize: true }, { shuffleDisplay: true, numCandidates: 5 }] satisfies ZoRankSgdOptions[],
+    unbiased: false,
+  },
+  exactGradient: {
+    build: exactGradient,
+    response: 'valueAndGrad',
+    description: 'First-order baseline: the exact gradient from a gradient oracle (FO-SGD / FO-Adam with sgd / adam)',
+    variants: [{}],
+    unbiased: true,
   },
 } as const satisfies Record<string, EstimatorEntry>;
 

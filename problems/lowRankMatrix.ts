@@ -34,10 +34,9 @@ export interface LowRankMatrixProblem extends Problem {
 }
 
 /*
- * The factors are drawn from stream blocks of a purpose of their own. It is not (yet) listed in
- * problems/_internal/purposes.ts; 64 keeps clear of the values there.
+ * The factors are drawn from stream blocks of their own purpose (`purposes.lowRankFactors`).
  */
-const FACTORS = 64;
+const FACTORS = purposes.lowRankFactors;
 const A_BLOCK = 0;
 const B_BLOCK = 1;
 const L_BLOCK = 2;

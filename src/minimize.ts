@@ -21,6 +21,8 @@ export type Objective = (x: Float32Array, context: EvalContext) => MaybePromise<
 export interface ObjectiveLike {
   readonly name?: string;
   readonly dim: number;
+  /** Shape of x (row-major, product = dim), e.g. `[rows, cols]`: the parameter block gets it. Default `[dim]`. */
+  readonly shape?: readonly number[];
   value(x: Float32Array, context?: EvalContext): number;
   grad?(x: Float32Array, out: Float32Array): void;
 }
@@ -92,6 +94,7 @@ export async function minimize(
   options: MinimizeOptions,
 ): Promise<MinimizeResult> {
   const x = checkStart(x0);
+  let shape: readonly number[] = [x.length];
   let f: Objective;
   let gradient = options?.gradient;
   if (typeof objective === 'function') {
@@ -101,6 +104,7 @@ export async function minimize(
     if (x.length !== p.dim) {
       throw new InvalidInput('x0', `it has length ${x.length} but the objective has dim ${p.dim}`, `Pass a starting point of length ${p.dim}.`);
     }
+    if (p.shape !== undefined) shape = checkShape(p.shape, p.dim);
     f = (v, c) => p.value(v, c);
     if (gradient === undefined && p.grad !== undefined) {
       const g = p.grad.bind(p);
@@ -123,7 +127,7 @@ export async function minimize(
   if (evaluateFinal && budget.queries !== undefined && budget.queries < 2) {
     throw new InvalidHyperparameter('budget.queries', budget.queries, 'must be ≥ 2 when evaluateFinal is on (one query is held back for f(x))');
   }
-  const params: Params = [{ name: 'x', shape: [x.length], data: x }];
+  const params: Params = [{ name: 'x', shape: [...shape], data: x }];
   const oracle = makeOracle(f, options.estimator.response === 'valueAndGrad' ? gradient : undefined, options.oracle ?? (options.estimator.response === 'ranking' ? 'ranking' : 'value'));
   if (options.estimator.response === 'valueAndGrad' && gradient === undefined) {
     throw new InvalidHyperparameter('gradient', undefined, `is required by the first-order estimator "${options.estimator.name}": pass options.gradient or an objective with grad()`);
@@ -157,6 +161,12 @@ export async function minimize(
     }
   }
   return { x: out, value, queries, steps: run.steps, history: run.history, stoppedBy };
+}
+
+function checkShape(shape: readonly number[], dim: number): readonly number[] {
+  const ok = Array.isArray(shape) && shape.every((s) => Number.isInteger(s) && s >= 1) && shape.reduce((a, s) => a * s, 1) === dim;
+  if (!ok) throw new InvalidInput('objective.shape', `[${String(shape)}] does not describe ${dim} elements`, 'Give positive integer sizes whose product is dim.');
+  return shape;
 }
 
 function checkStart(x0: ArrayLike<number>): Float32Array {

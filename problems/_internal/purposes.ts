@@ -14,6 +14,7 @@ export const purposes = {
   logisticFeatures: 5,
   logisticLabels: 6,
   noise: 7,
+  lowRankFactors: 64,
 } as const;
 
 /** The stream keys of block `block` (< 2^24) of purpose `purpose` for `seed` on stream tag `stream`. */

@@ -17,7 +17,9 @@ export function sameDirection(a: Direction, b: Direction): boolean {
         b.seed === a.seed &&
         b.rank === a.rank &&
         b.v.length === a.v.length &&
-        a.v.every((v, i) => v === b.v[i])
+        a.v.every((v, i) => v === b.v[i]) &&
+        (a.others ?? 'gaussian') === (b.others ?? 'gaussian') &&
+        a.u === b.u
       );
     case 'dense':
       return b.kind === 'dense' && b.blocks.length === a.blocks.length && a.blocks.every((v, i) => v === b.blocks[i]);
