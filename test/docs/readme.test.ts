@@ -13,6 +13,7 @@ const subpaths: Record<string, string> = {
   'zeroth/estimators': 'estimators/index.ts',
   'zeroth/problems': 'problems/index.ts',
   'zeroth/testing': 'test/laws/index.ts',
+  'zeroth/gpujs': 'src/backend/gpujs/index.ts',
 };
 
 describe('README snippets run as written', () => {
