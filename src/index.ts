@@ -44,6 +44,7 @@ export {
   valueOracle,
   withBudget,
 } from './oracle/adapters.js';
+export { noisyRankingOracle, type NoisyRankingOracleOptions } from './oracle/noisyRankingOracle.js';
 
 export type { Backend } from './backend/backend.js';
 export { cpuBackend } from './backend/cpuBackend.js';
@@ -94,3 +95,4 @@ export { runOptimizer, checkBudget, type Budget, type RunOptions, type RunResult
 export { patience, targetValue, tolerance, type StepInfo, type Stopper } from './stoppers.js';
 export { minimize, type MinimizeOptions, type MinimizeResult, type Objective, type ObjectiveLike } from './minimize.js';
 export { integerAtLeast, nonNegative, oneOf, positive, positiveSchedule } from './validate.js';
+export * from './tuner/index.js';

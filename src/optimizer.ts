@@ -7,7 +7,7 @@ import { evaluateProbes, type RestoreMode } from './eval/evaluateProbes.js';
 import type { Oracle } from './oracle/oracle.js';
 import { checkSeed, seedStream, type SeedStreamState } from './rng/seedStream.js';
 import type { Transform } from './transform/transform.js';
-import type { Params } from './types.js';
+import type { Params, Update } from './types.js';
 import { oneOf } from './validate.js';
 
 /** Options of {@link optimizer}. */
@@ -104,8 +104,7 @@ export function optimizer<S, T>(options: OptimizerOptions<S, T>): Optimizer<S, T
         const combined = estimator.combine(eState, batch, responses, params);
         eState = combined.state;
         if (combined.update === undefined) continue;
-        const [step, tState] = combined.final ? [combined.update, state.transform] : update.update(combined.update, state.transform, params);
-        applyUpdates(backend, step, params);
+        const tState = applyEstimate(backend, update, combined.update, combined.final === true, state.transform, params);
         return {
           state: {
             step: state.step + 1,
@@ -120,6 +119,17 @@ export function optimizer<S, T>(options: OptimizerOptions<S, T>): Optimizer<S, T
       }
     },
   };
+}
+
+/**
+ * Turns a finished estimate into a step and adds it to `params`: `update` through the transform (unless the
+ * estimator marked it `final`, when it is the step itself and the transform state is kept), then
+ * {@link applyUpdates}. Returns the new transform state. Shared by {@link optimizer} and the tuner.
+ */
+export function applyEstimate<T>(backend: Backend, transform: Transform<T>, estimate: Update, final: boolean, state: T, params: Params): T {
+  const [step, next] = final ? [estimate, state] : transform.update(estimate, state, params);
+  applyUpdates(backend, step, params);
+  return next;
 }
 
 function checkOracle(estimator: Estimator<unknown>, oracle: Oracle<Params>): void {
