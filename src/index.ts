@@ -48,6 +48,11 @@ export { noisyRankingOracle, type NoisyRankingOracleOptions } from './oracle/noi
 
 export type { Backend } from './backend/backend.js';
 export { cpuBackend } from './backend/cpuBackend.js';
+export { wasmBackend, type WasmBackend, type WasmBackendOptions, type WasmMemory, type WasmHeapStats } from './backend/wasm/wasmBackend.js';
+export { defaultBackend, type DefaultBackendOptions } from './backend/defaultBackend.js';
+export { wasmSimdSupported } from './backend/wasm/wasmSimdSupported.js';
+export { instantiateWasmKernels, wasmKernelModule, KERNEL_NAMES, type WasmKernels, type KernelName } from './backend/wasm/wasmKernels.js';
+export type { WasmPool, WasmJob } from './backend/wasm/wasmPool.js';
 export { applyUpdates } from './applyUpdates.js';
 export { evaluateProbes, type EvaluateOptions, type Evaluation, type RestoreMode } from './eval/evaluateProbes.js';
 

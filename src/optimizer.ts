@@ -1,6 +1,6 @@
 import { applyUpdates } from './applyUpdates.js';
 import type { Backend } from './backend/backend.js';
-import { cpuBackend } from './backend/cpuBackend.js';
+import { defaultBackend } from './backend/defaultBackend.js';
 import { BudgetExhausted, OracleMismatch } from './errors.js';
 import type { Estimator } from './estimator.js';
 import { evaluateProbes, type RestoreMode } from './eval/evaluateProbes.js';
@@ -16,7 +16,7 @@ export interface OptimizerOptions<S, T> {
   readonly estimator: Estimator<S>;
   /** The transform that turns an estimate into a step (e.g. `sgd(1e-3)`, `adam(1e-2)`). */
   readonly update: Transform<T>;
-  /** Where the primitives run. @defaultValue cpuBackend() */
+  /** Where the primitives run. @defaultValue defaultBackend(): wasm where WebAssembly SIMD exists, else cpu */
   readonly backend?: Backend;
   /** How in-place probes are undone; see {@link RestoreMode}. @defaultValue the estimator's preference, else 'reapply' */
   readonly restore?: RestoreMode;
@@ -70,7 +70,7 @@ export interface Optimizer<S, T> {
  */
 export function optimizer<S, T>(options: OptimizerOptions<S, T>): Optimizer<S, T> {
   const { estimator, update } = options;
-  const backend = options.backend ?? cpuBackend();
+  const backend = options.backend ?? defaultBackend();
   const restore = oneOf('restore', options.restore ?? estimator.restore ?? 'reapply', ['reapply', 'exact'] as const);
   return {
     estimator,

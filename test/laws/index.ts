@@ -15,5 +15,5 @@
 export type { Law } from './law.js';
 export { estimatorLaws, type EstimatorSubject } from './estimatorLaws.js';
 export { transformLaws } from './transformLaws.js';
-export { backendLaws } from './backendLaws.js';
+export { backendLaws, assertSameBits, type BackendLaw, type BackendLawOptions } from './backendLaws.js';
 export { tunerLaws } from './tunerLaws.js';
