@@ -43,14 +43,8 @@ export function perturbBlockRange(
       return;
     }
     case 'dense': {
-      if (b >= direction.blocks.length) {
-        throw new InvalidInput('direction.blocks', `block ${b} is missing`, 'Give one entry per parameter block (undefined for zero).');
-      }
-      const v = direction.blocks[b];
+      const v = denseEntry(direction.blocks, b, data.length);
       if (v === undefined) return;
-      if (v.length !== data.length) {
-        throw new InvalidInput('direction.blocks', `block ${b} has ${v.length} values for ${data.length} parameters`, 'Give one array per parameter block.');
-      }
       const a = f(alpha);
       for (let i = start; i < end; i++) data[i] = f(data[i]! + f(a * v[i]!));
       return;
@@ -124,4 +118,20 @@ export function lowRankRange(
 export function fillGaussian(out: Float32Array, k1: number, k2: number, offset: number): void {
   out.fill(0);
   perturbGaussianRange(out, k1, k2, offset, offset + out.length, 1, offset);
+}
+
+/**
+ * The values of block `b` of a dense direction (`undefined`: zero), checked against the block's length.
+ *
+ * @throws InvalidInput when the entry is missing or has the wrong length
+ */
+export function denseEntry(blocks: readonly (Float32Array | undefined)[], b: number, length: number): Float32Array | undefined {
+  if (b >= blocks.length) {
+    throw new InvalidInput('direction.blocks', `block ${b} is missing`, 'Give one entry per parameter block (undefined for zero).');
+  }
+  const v = blocks[b];
+  if (v !== undefined && v.length !== length) {
+    throw new InvalidInput('direction.blocks', `block ${b} has ${v.length} values for ${length} parameters`, 'Give one array per parameter block.');
+  }
+  return v;
 }

@@ -2,7 +2,7 @@ import { InvalidInput } from '../../../errors.js';
 import { streamKey } from '../../../rng/streamKey.js';
 import { streams } from '../../../rng/streams.js';
 import type { Block, Direction } from '../../../types.js';
-import { perturbBlockRange } from '../../_internal/perturbBlock.js';
+import { denseEntry, perturbBlockRange } from '../../_internal/perturbBlock.js';
 import type { WasmKernels } from '../wasmKernels.js';
 import type { Runner } from './runner.js';
 import type { Scratch } from './scratch.js';
@@ -70,14 +70,8 @@ export function perturbBlockWasm(
       perturbBlockRange(direction, alpha, block, b, start, end);
       return;
     case 'dense': {
-      if (b >= direction.blocks.length) {
-        throw new InvalidInput('direction.blocks', `block ${b} is missing`, 'Give one entry per parameter block (undefined for zero).');
-      }
-      const v = direction.blocks[b];
+      const v = denseEntry(direction.blocks, b, data.length);
       if (v === undefined) return;
-      if (v.length !== data.length) {
-        throw new InvalidInput('direction.blocks', `block ${b} has ${v.length} values for ${data.length} parameters`, 'Give one array per parameter block.');
-      }
       axpyArrays(env, alpha, v, data, start, end);
       return;
     }
