@@ -32,7 +32,7 @@ export interface RunQualityOptions {
 }
 
 /** Per-run time limits (seconds) by mode. */
-export const LIMITS: Record<Mode, Limits> = { quick: { zerothS: 20, scipyS: 5 }, full: { zerothS: 120, scipyS: 90 } };
+export const LIMITS: Record<Mode, Limits> = { quick: { zerothS: 3, scipyS: 5 }, full: { zerothS: 120, scipyS: 90 } };
 
 /** Runs the suite, writes the results and the report; returns the console summary. */
 export async function runQuality(options: RunQualityOptions): Promise<{ results: QualityResults; summary: string }> {
