@@ -173,7 +173,8 @@ function makeBackend(k: GpuKernels, adapter: string): WebGpuBackend {
       for (const b of own(x, 'x')) if (b.data.length > 0) k.run('scale', b.data.length, { n: b.data.length, a }, [b.data.buffer]);
       k.flush();
     },
-    async dot(x, y) {
+    dot(x, y) {
+      // layouts are checked before the promise, so a malformed call throws at once
       const xs = dataOf(x);
       const ys = dataOf(y);
       layout(xs, ys, 'x');

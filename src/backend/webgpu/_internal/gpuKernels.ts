@@ -38,9 +38,18 @@ export class GpuKernels {
     });
   }
 
-  /** Compiles every kernel of `build` on `device` (asynchronously, so compile errors surface here). */
-  static async create(device: GPUDevice, build: WgslBuild = exactBuild, extra: Readonly<Record<string, string>> = {}): Promise<GpuKernels> {
-    const bodies: [string, string][] = [...Object.entries(kernelBodies), ...Object.entries(extra)];
+  /**
+   * Compiles the kernels of `build` on `device` (asynchronously, so compile errors surface here): every kernel of
+   * the backend, or those named in `only`, plus the `extra` bodies.
+   */
+  static async create(
+    device: GPUDevice,
+    build: WgslBuild = exactBuild,
+    extra: Readonly<Record<string, string>> = {},
+    only?: readonly KernelName[],
+  ): Promise<GpuKernels> {
+    const own = Object.entries(kernelBodies).filter(([name]) => only === undefined || only.includes(name as KernelName));
+    const bodies: [string, string][] = [...own, ...Object.entries(extra)];
     const pipelines = new Map<string, GPUComputePipeline>();
     await Promise.all(
       bodies.map(async ([name, body]) => {

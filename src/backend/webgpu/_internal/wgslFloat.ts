@@ -157,51 +157,64 @@ fn f_add(a: f32, b: f32) -> f32 {
 // f32(f32(a * b) + c): the product is rounded before the sum (never fused)
 fn f_mad(a: f32, b: f32, c: f32) -> f32 { return f_add(f_mul(a, b), c); }
 
+// The light operations, for operands and results that are normal and at least 2^-125 in magnitude, or exact
+// zeros whose sign cannot matter (the Gaussian's internals, whose ranges are given in wgslRng.ts): the native
+// operation behind the barrier. g_mulz also gives a zero product the sign of the exact product.
+fn g_mul(a: f32, b: f32) -> f32 { return rb(nat_mul(a, b)); }
+fn g_add(a: f32, b: f32) -> f32 { return rb(nat_add(a, b)); }
+fn g_mad(a: f32, b: f32, c: f32) -> f32 { return rb(nat_add(rb(nat_mul(a, b)), c)); }
+fn g_mulz(a: f32, b: f32) -> f32 {
+  let p = bitcast<u32>(nat_mul(a, b));
+  let zero = (p & 0x7fffffffu) == 0u;
+  return bitcast<f32>(select(p, (bitcast<u32>(a) ^ bitcast<u32>(b)) & SIGN, zero) ^ kz);
+}
+
 // midpoints of a positive normal float q: N · 2^e above (up) or below it
 fn mid_up(q: u32) -> vec2<i32> { return vec2<i32>(i32(2u * sig(q) + 1u), sexp(q) - 1); }
 fn mid_dn(q: u32) -> vec2<i32> {
   if ((q & MANT) == 0u && q > HID) { return vec2<i32>(i32(4u * sig(q) - 1u), sexp(q) - 2); }
   return vec2<i32>(i32(2u * sig(q) - 1u), sexp(q) - 1);
 }
-// sign of A · 2^s − R for A in [2^23, 2^24) and R in [2^44, 2^63)
-fn cmp_shift(A: u32, s: i32, R: vec2<u32>) -> i32 {
+// sign of (kind 0) a/b − N·2^e for a = A·2^ea, b = B·2^eb, or (kind 1) a − (N·2^e)^2: compares A·2^s with the
+// 64-bit product R = N·B or N·N (A in [2^23, 2^24), R in [2^46, 2^52))
+fn cmp_at(kind: u32, A: u32, ea: i32, B: u32, eb: i32, m: vec2<i32>) -> i32 {
+  let root = kind == 1u;
+  let R = mul64(u32(m.x), select(B, u32(m.x), root));
+  let s = select(ea - m.y - eb, ea - 2 * m.y, root);
   if (s < 20) { return -1; }
   if (s > 39) { return 1; }
   return cmp64(shl64(vec2<u32>(0u, A), u32(s)), R);
 }
-// sign of a/b − N·2^e (a = A·2^ea, b = B·2^eb positive normal)
-fn cmp_quot(A: u32, ea: i32, B: u32, eb: i32, m: vec2<i32>) -> i32 {
-  return cmp_shift(A, ea - m.y - eb, mul64(u32(m.x), B));
-}
-// sign of v − (N·2^e)^2 (v = V·2^ev positive normal)
-fn cmp_root(V: u32, ev: i32, m: vec2<i32>) -> i32 {
-  return cmp_shift(V, ev - 2 * m.y, mul64(u32(m.x), u32(m.x)));
-}
-fn cmp_at(kind: u32, A: u32, ea: i32, B: u32, eb: i32, m: vec2<i32>) -> i32 {
-  if (kind == 0u) { return cmp_quot(A, ea, B, eb, m); }
-  return cmp_root(A, ea, m);
-}
-// the correctly rounded positive normal float of the exact value decided by cmp_at, from the estimate q
+// The correctly rounded positive normal float of the exact value that cmp_at compares with, from the estimate
+// q0: q moves by one ulp while the value lies beyond the midpoint to a neighbour (ties to even); an estimate that
+// is not a positive normal float, or more than four ulps off, is replaced by a bisection over the bit patterns.
+// One comparison per iteration (one call site, so the code is instantiated once).
 fn correct(kind: u32, q0: u32, A: u32, ea: i32, B: u32, eb: i32) -> u32 {
   var q = q0;
-  if ((q & SIGN) == 0u && plain(q)) {
-    for (var i = 0; i < 5; i++) {
-      let up = cmp_at(kind, A, ea, B, eb, mid_up(q));
-      if (up > 0 || (up == 0 && (q & 1u) == 1u)) { q = q + 1u; continue; }
-      let dn = cmp_at(kind, A, ea, B, eb, mid_dn(q));
-      if (dn < 0 || (dn == 0 && (q & 1u) == 1u)) { q = q - 1u; continue; }
-      return q;
-    }
-  }
   var lo = HID;
   var hi = 0x7f7fffffu;
+  var bisect = !((q & SIGN) == 0u && plain(q));
+  var down = false;
+  var steps = 0u;
   loop {
-    if (lo >= hi) { break; }
-    let mid = lo + (hi - lo) / 2u;
-    let up = cmp_at(kind, A, ea, B, eb, mid_up(mid));
-    if (up < 0 || (up == 0 && (mid & 1u) == 0u)) { hi = mid; } else { lo = mid + 1u; }
+    var probe = q;
+    if (bisect) {
+      if (lo >= hi) { return lo; }
+      probe = lo + (hi - lo) / 2u;
+    }
+    var m = mid_up(probe);
+    if (down) { m = mid_dn(probe); }
+    let c = cmp_at(kind, A, ea, B, eb, m);
+    let odd = (probe & 1u) == 1u;
+    if (bisect) {
+      if (c < 0 || (c == 0 && !odd)) { hi = probe; } else { lo = probe + 1u; }
+    } else if (!down) {
+      if (c > 0 || (c == 0 && odd)) { q = q + 1u; steps = steps + 1u; } else { down = true; }
+    } else {
+      if (c < 0 || (c == 0 && odd)) { q = q - 1u; steps = steps + 1u; } else { return q; }
+    }
+    if (steps > 4u) { bisect = true; down = false; }
   }
-  return lo;
 }
 // a / b for positive normal a, b whose quotient is a normal float
 fn f_div_pos(a: f32, b: f32) -> f32 {

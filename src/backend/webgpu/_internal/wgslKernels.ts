@@ -47,28 +47,23 @@ ${entry} {
   if (s0 >= end) { return; }
   let has0 = s0 >= u.p0;
   let has1 = s0 + 1u < end;
-  var v0 = 0.0;
-  var v1 = 0.0;
-  if (has0) { v0 = x[s0 - u.p0]; }
-  if (has1) { v1 = x[s0 + 1u - u.p0]; }
+  var v = vec2<f32>(0.0, 0.0);
+  if (has0) { v.x = x[s0 - u.p0]; }
+  if (has1) { v.y = x[s0 + 1u - u.p0]; }
   for (var t = 0u; t < u.p1; t++) {
     let term = terms[t];
-    let c = bitcast<f32>(term.z);
+    var d = v;
     if (term.w == 0u) {
-      let z = gauss_pair(term.x, term.y, k);
-      v0 = f_add(v0, f_mul(c, z.x));
-      v1 = f_add(v1, f_mul(c, z.y));
+      d = gauss_pair(term.x, term.y, k);
     } else if (term.w == 1u) {
       let word = stream_word(term.x, term.y, s0 >> 5u);
-      v0 = f_add(v0, flip(c, ((word >> (s0 & 31u)) & 1u) == 0u));
-      v1 = f_add(v1, flip(c, ((word >> ((s0 + 1u) & 31u)) & 1u) == 0u));
-    } else {
-      v0 = f_add(v0, f_mul(c, v0));
-      v1 = f_add(v1, f_mul(c, v1));
+      d = vec2<f32>(select(-1.0, 1.0, ((word >> (s0 & 31u)) & 1u) == 1u), select(-1.0, 1.0, ((word >> ((s0 + 1u) & 31u)) & 1u) == 1u));
     }
+    let c = bitcast<f32>(term.z);
+    for (var e = 0u; e < 2u; e++) { v[e] = f_add(v[e], f_mul(c, d[e])); }
   }
-  if (has0) { x[s0 - u.p0] = v0; }
-  if (has1) { x[s0 + 1u - u.p0] = v1; }
+  if (has0) { x[s0 - u.p0] = v.x; }
+  if (has1) { x[s0 + 1u - u.p0] = v.y; }
 }
 `,
   /** x_i += ±a, the Rademacher stream (k1, k2): 256 elements per workgroup, one hash per 32 elements. */
