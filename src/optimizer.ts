@@ -10,14 +10,14 @@ import type { Transform } from './transform/transform.js';
 import type { Params, Update } from './types.js';
 import { oneOf } from './validate.js';
 
-/** Options of {@link optimizer}. */
-export interface OptimizerOptions<S, T> {
+/** Options of {@link optimizer}. `B` is the storage of the parameter blocks (`Float32Array` on the host). */
+export interface OptimizerOptions<S, T, B = Float32Array> {
   /** The gradient estimator. */
   readonly estimator: Estimator<S>;
   /** The transform that turns an estimate into a step (e.g. `sgd(1e-3)`, `adam(1e-2)`). */
   readonly update: Transform<T>;
   /** Where the primitives run. @defaultValue defaultBackend(): wasm where WebAssembly SIMD exists, else cpu */
-  readonly backend?: Backend;
+  readonly backend?: Backend<B>;
   /** How in-place probes are undone; see {@link RestoreMode}. @defaultValue the estimator's preference, else 'reapply' */
   readonly restore?: RestoreMode;
 }
@@ -40,18 +40,23 @@ export interface StepResult<S, T> {
   readonly queries: number;
 }
 
-/** An optimizer: an estimator, a transform and a backend, stepping parameters in place. */
-export interface Optimizer<S, T> {
+/**
+ * An optimizer: an estimator, a transform and a backend, stepping parameters in place. With a device backend
+ * (`B` = `WebGpuData`) the parameters stay on the device; estimators and transforms then see blocks whose `data`
+ * is the device storage, of which they may read only the length (those that read parameter values on the host,
+ * such as cge's magnitude sparsity, need a host backend).
+ */
+export interface Optimizer<S, T, B = Float32Array> {
   readonly estimator: Estimator<S>;
-  readonly backend: Backend;
+  readonly backend: Backend<B>;
   /** Fresh state for `params` and the run seed. */
-  init(params: Params, seed: number): OptimizerState<S, T>;
+  init(params: Params<B>, seed: number): OptimizerState<S, T>;
   /**
    * One step: propose → evaluate (in place) → combine → transform → apply. `params` is updated in place. If
    * the oracle throws or returns a non-finite value, or the step would exceed `maxQueries`, the error is
    * thrown, `params` is left at its value before the step and the given state stays valid.
    */
-  step(params: Params, oracle: Oracle<Params>, state: OptimizerState<S, T>, maxQueries?: number): Promise<StepResult<S, T>>;
+  step(params: Params<B>, oracle: Oracle<Params<B>>, state: OptimizerState<S, T>, maxQueries?: number): Promise<StepResult<S, T>>;
 }
 
 /**
@@ -68,9 +73,9 @@ export interface Optimizer<S, T> {
  * for (let k = 0; k < 10; k++) state = (await opt.step(x, f, state)).state;
  * ```
  */
-export function optimizer<S, T>(options: OptimizerOptions<S, T>): Optimizer<S, T> {
+export function optimizer<S, T, B = Float32Array>(options: OptimizerOptions<S, T, B>): Optimizer<S, T, B> {
   const { estimator, update } = options;
-  const backend = options.backend ?? defaultBackend();
+  const backend = options.backend ?? (defaultBackend() as unknown as Backend<B>);
   const restore = oneOf('restore', options.restore ?? estimator.restore ?? 'reapply', ['reapply', 'exact'] as const);
   return {
     estimator,
@@ -80,8 +85,8 @@ export function optimizer<S, T>(options: OptimizerOptions<S, T>): Optimizer<S, T
       return {
         step: 0,
         queries: 0,
-        estimator: estimator.init(params),
-        transform: update.init(params),
+        estimator: estimator.init(layoutOf(params)),
+        transform: update.init(layoutOf(params)),
         seeds: seedStream(seed).state(),
       };
     },
@@ -92,7 +97,7 @@ export function optimizer<S, T>(options: OptimizerOptions<S, T>): Optimizer<S, T
       let eState = state.estimator;
       let spent = 0;
       for (let round = 0; ; round++) {
-        const batch = estimator.propose(eState, params, seed);
+        const batch = estimator.propose(eState, layoutOf(params), seed);
         const cost = batch.probes.length;
         if (spent + cost > maxQueries) throw new BudgetExhausted(maxQueries, spent + cost - maxQueries);
         const { responses, queries } = await evaluateProbes(backend, params, batch, oracle, {
@@ -101,7 +106,7 @@ export function optimizer<S, T>(options: OptimizerOptions<S, T>): Optimizer<S, T
           estimator: estimator.name,
         });
         spent += queries;
-        const combined = estimator.combine(eState, batch, responses, params);
+        const combined = estimator.combine(eState, batch, responses, layoutOf(params));
         eState = combined.state;
         if (combined.update === undefined) continue;
         const tState = applyEstimate(backend, update, combined.update, combined.final === true, state.transform, params);
@@ -126,13 +131,21 @@ export function optimizer<S, T>(options: OptimizerOptions<S, T>): Optimizer<S, T
  * estimator marked it `final`, when it is the step itself and the transform state is kept), then
  * {@link applyUpdates}. Returns the new transform state. Shared by {@link optimizer} and the tuner.
  */
-export function applyEstimate<T>(backend: Backend, transform: Transform<T>, estimate: Update, final: boolean, state: T, params: Params): T {
-  const [step, next] = final ? [estimate, state] : transform.update(estimate, state, params);
+export function applyEstimate<T, B = Float32Array>(backend: Backend<B>, transform: Transform<T>, estimate: Update, final: boolean, state: T, params: Params<B>): T {
+  const [step, next] = final ? [estimate, state] : transform.update(estimate, state, layoutOf(params));
   applyUpdates(backend, step, params);
   return next;
 }
 
-function checkOracle(estimator: Estimator<unknown>, oracle: Oracle<Params>): void {
+/**
+ * The parameters as estimators and transforms receive them. Host blocks are passed as they are; device blocks too
+ * (their `data` is the device storage, whose `length` is the block's): see {@link Optimizer}.
+ */
+function layoutOf<B>(params: Params<B>): Params {
+  return params as unknown as Params;
+}
+
+function checkOracle<X>(estimator: Estimator<unknown>, oracle: Oracle<X>): void {
   const ok =
     (estimator.response === 'values' && (oracle.kind === 'value' || oracle.kind === 'batch')) ||
     (estimator.response === 'ranking' && oracle.kind === 'ranking') ||

@@ -59,10 +59,10 @@ export function checkBudget(budget: Budget): void {
  * objective throws or returns a non-finite value, the run ends with `stoppedBy.reason = 'error'`, the
  * parameters at their last good values and the state of the last completed step.
  */
-export async function runOptimizer<S, T>(
-  opt: Optimizer<S, T>,
-  params: Params,
-  oracle: Oracle<Params>,
+export async function runOptimizer<S, T, B = Float32Array>(
+  opt: Optimizer<S, T, B>,
+  params: Params<B>,
+  oracle: Oracle<Params<B>>,
   initial: OptimizerState<S, T>,
   options: RunOptions = {},
 ): Promise<RunResult<S, T>> {
@@ -84,7 +84,7 @@ export async function runOptimizer<S, T>(
     if (budget.timeMs !== undefined && Date.now() - t0 >= budget.timeMs) {
       return stop({ reason: 'time', message: `time budget of ${budget.timeMs} ms reached` });
     }
-    const cost = opt.estimator.queriesPerStep(params);
+    const cost = opt.estimator.queriesPerStep(params as unknown as Params); // only the layout is read
     if (queries + cost > maxQueries) {
       return stop({ reason: 'queries', message: `query budget of ${budget.queries} reached (${queries} spent)` });
     }

@@ -17,12 +17,12 @@ export type Readback<B, T> = [B] extends [Float32Array] ? T : Promise<T>;
 export interface Backend<B = Float32Array> {
   /** `'cpu'`, `'wasm'`, `'webgpu'`, … */
   readonly name: string;
-  /** Allocates blocks of the same names and shapes as `params`, filled with zeros. */
-  zerosLike(params: Params<B>): Params<B>;
-  /** A deep copy of `params`, owned by this backend. */
-  copy(params: Params<B>): Params<B>;
-  /** Copies the values of `src` into `dst` (same shapes). */
-  assignInPlace(src: Params<B>, dst: Params<B>): void;
+  /** Allocates blocks of the same names and shapes as `params` (this backend's or host blocks), filled with zeros. */
+  zerosLike(params: Params<B> | Params): Params<B>;
+  /** A deep copy of `params`, owned by this backend (host blocks are moved to a device backend's storage). */
+  copy(params: Params<B> | Params): Params<B>;
+  /** Copies the values of `src` (this backend's or host blocks) into `dst` (same shapes). */
+  assignInPlace(src: Params<B> | Params, dst: Params<B>): void;
   /** The values of a block as a `Float32Array` (a view for host backends; a copy, through a promise, on devices). */
   read(block: Block<B>): Readback<B, Float32Array>;
   /** `x ← x + alpha · d` for the direction `d`, regenerated from its description. */

@@ -44,11 +44,11 @@ export interface Evaluation {
  * @throws OracleMismatch when the oracle cannot answer what the batch asks for
  * @throws NonFiniteValue / ObjectiveError when the objective returns a non-finite value or throws
  */
-export async function evaluateProbes(
-  backend: Backend,
-  params: Params,
+export async function evaluateProbes<B = Float32Array>(
+  backend: Backend<B>,
+  params: Params<B>,
   batch: ProbeBatch,
-  oracle: Oracle<Params>,
+  oracle: Oracle<Params<B>>,
   options: EvaluateOptions,
 ): Promise<Evaluation> {
   const restore = options.restore ?? 'reapply';
@@ -69,16 +69,15 @@ export async function evaluateProbes(
     });
     return { responses: { kind: 'values', values }, queries: probes.length };
   }
+  if (batch.response === 'values' && oracle.kind === 'batch' && oracle.valuesOfProbes !== undefined) {
+    const got = await call(() => oracle.valuesOfProbes!(params, probes, contexts), `the batch of step ${options.step}`);
+    return { responses: { kind: 'values', values: batchValues(got, probes.length, name, reject, where) }, queries: probes.length };
+  }
   if (batch.response === 'values' && oracle.kind === 'batch') {
     const points = materialize(backend, params, probes);
     try {
       const got = await call(() => oracle.values(points, contexts), `the batch of step ${options.step}`);
-      if (got.length !== probes.length) {
-        throw new OracleMismatch(name, `${probes.length} values from the batch oracle`, `batch returning ${got.length}`);
-      }
-      const values = Float64Array.from(got);
-      values.forEach((v, i) => check(v, where(i), reject));
-      return { responses: { kind: 'values', values }, queries: probes.length };
+      return { responses: { kind: 'values', values: batchValues(got, probes.length, name, reject, where) }, queries: probes.length };
     } finally {
       for (const p of points) backend.dispose(p);
     }
@@ -106,9 +105,8 @@ export async function evaluateProbes(
       grads.push(
         r.grad.map((g, b) => {
           const out = Float32Array.from(g);
-          if (out.length !== params[b]!.data.length) {
-            throw new OracleMismatch(name, `gradient block ${b} of length ${params[b]!.data.length}`, `gradient of length ${out.length}`);
-          }
+          const length = (params[b]!.data as { readonly length: number }).length;
+          if (out.length !== length) throw new OracleMismatch(name, `gradient block ${b} of length ${length}`, `gradient of length ${out.length}`);
           out.forEach((v) => check(v, `the gradient at ${where(i)}`, reject));
           return out;
         }),
@@ -120,15 +118,16 @@ export async function evaluateProbes(
   throw new OracleMismatch(name, needs, oracle.kind);
 }
 
-async function walkInPlace(
-  backend: Backend,
-  params: Params,
+async function walkInPlace<B>(
+  backend: Backend<B>,
+  params: Params<B>,
   probes: readonly Probe[],
   restore: RestoreMode,
   visit: (i: number) => Promise<void>,
 ): Promise<void> {
   // Coordinate probes are restored element by element, so they need no saved copy even in 'exact' mode.
-  const moves = probes.some((p) => p.direction.kind !== 'none' && p.direction.kind !== 'coordinate' && p.scale !== 0);
+  const hostElement = (d: Probe['direction']): boolean => d.kind === 'coordinate' && params[d.block]?.data instanceof Float32Array;
+  const moves = probes.some((p) => p.direction.kind !== 'none' && !hostElement(p.direction) && p.scale !== 0);
   const saved = restore === 'exact' && moves ? backend.copy(params) : undefined;
   let current: Probe | undefined;
   // A coordinate probe changes one element: it is restored by assignment of that element, exactly and free.
@@ -150,8 +149,9 @@ async function walkInPlace(
         backend.perturbInPlace(d, p.scale - current.scale, params);
       } else {
         back();
-        if (d.kind === 'coordinate' && p.scale !== 0) {
-          const block = backend.read(params[d.block]!);
+        // (host blocks only: a device block's read is a copy, so it is restored like any other probe)
+        if (d.kind === 'coordinate' && p.scale !== 0 && hostElement(d)) {
+          const block = backend.read(params[d.block]!) as Float32Array;
           element = { block, index: d.index, value: block[d.index]! };
         }
         backend.perturbInPlace(d, p.scale, params);
@@ -165,12 +165,19 @@ async function walkInPlace(
   }
 }
 
-function materialize(backend: Backend, params: Params, probes: readonly Probe[]): Params[] {
+function materialize<B>(backend: Backend<B>, params: Params<B>, probes: readonly Probe[]): Params<B>[] {
   return probes.map((p) => {
     const x = backend.copy(params);
     backend.perturbInPlace(p.direction, p.scale, x);
     return x;
   });
+}
+
+function batchValues(got: ArrayLike<number>, n: number, name: string, reject: boolean, where: (i: number) => string): Float64Array {
+  if (got.length !== n) throw new OracleMismatch(name, `${n} values from the batch oracle`, `batch returning ${got.length}`);
+  const values = Float64Array.from(got);
+  values.forEach((v, i) => check(v, where(i), reject));
+  return values;
 }
 
 async function call<T>(fn: () => T | Promise<T>, where: string): Promise<T> {

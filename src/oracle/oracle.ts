@@ -1,4 +1,4 @@
-import type { EvalContext, MaybePromise } from '../types.js';
+import type { EvalContext, MaybePromise, Probe } from '../types.js';
 
 /** Answers f(x) for one point. */
 export interface ValueOracle<X> {
@@ -10,6 +10,12 @@ export interface ValueOracle<X> {
 export interface BatchOracle<X> {
   readonly kind: 'batch';
   values(xs: readonly X[], contexts: readonly EvalContext[]): MaybePromise<ArrayLike<number>>;
+  /**
+   * Optional: f at every probe point `x + scaleᵢ · dᵢ`, from the base point and the probes' descriptions, so that
+   * the oracle can generate the points itself (on a GPU) instead of receiving materialised copies. `x` must be
+   * left unchanged. `evaluateProbes` uses it when present.
+   */
+  valuesOfProbes?(x: X, probes: readonly Probe[], contexts: readonly EvalContext[]): MaybePromise<ArrayLike<number>>;
 }
 
 /**

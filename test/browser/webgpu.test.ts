@@ -55,6 +55,27 @@ describe('webgpu in Chromium', () => {
   }, 120_000);
 });
 
+describe('webgpuBatchOracle in Chromium', () => {
+  it('probe points generated on the GPU have the cpu backend bits, for every direction kind, in one dispatch', async () => {
+    const r = (await call('oracle', 'points')) as { got: number[]; want: number[]; baseUnchanged: boolean; dispatches: number };
+    expect(r.got).toEqual(r.want);
+    expect(r.baseUnchanged).toBe(true);
+    expect(r.dispatches).toBe(2); // one for the generated probes, one for the materialised low-rank point
+  });
+  it('MeZO, SPSA and CGE steps on the webgpu backend and oracle give the cpu run bit for bit, reading back 4 bytes per probe', async () => {
+    const r = (await call('oracle', 'trajectories')) as Record<string, { same: boolean; bytesPerStep: number; queries: number }>;
+    expect(r['mezo']).toEqual({ same: true, bytesPerStep: 8, queries: 6 });
+    expect(r['spsa']).toEqual({ same: true, bytesPerStep: 24, queries: 18 });
+    expect(r['cge']!.same).toBe(true);
+    expect(r['cge']!.bytesPerStep).toBe(4 * 2 * 61);
+  });
+  it('a MeZO run on a WGSL objective (d = 2^14, user buffer) descends and reads back 8 bytes per step', async () => {
+    const r = (await call('oracle', 'sphere')) as { first: number; last: number; bytesPerStep: number };
+    expect(r.last).toBeLessThan(r.first);
+    expect(r.bytesPerStep).toBe(8);
+  }, 300_000);
+});
+
 describe('exhaustive Gaussian sweeps in Chromium (every input, against the definition)', () => {
   for (const [mode, what] of [[0, 'radius'], [1, 'angle']] as const) {
     it(`all 2^24 ${what} inputs: the exact kernels match with native and with perturbed operations; the naive kernel fails when perturbed`, async () => {

@@ -95,11 +95,11 @@ function asB<B>(p: Params): Params<B> {
 async function checkPerturb<B>(be: Backend<B>, host: boolean, params: Params, steps: readonly (readonly [Direction, number])[], what: string): Promise<void> {
   const want = clone(params);
   const foreign = clone(params);
-  const owned = be.copy(asB(params));
+  const owned = be.copy(asB<B>(params));
   try {
     for (const [d, a] of steps) {
       cpu.perturbInPlace(d, a, want);
-      if (host) be.perturbInPlace(d, a, asB(foreign));
+      if (host) be.perturbInPlace(d, a, asB<B>(foreign));
       be.perturbInPlace(d, a, owned);
     }
     if (host) assertSameBits(foreign, want, `${what} (plain arrays)`);
@@ -188,7 +188,7 @@ export function backendLaws<B = Float32Array>(name: string, makeBackend: () => B
           const q = clone(p);
           q.forEach((b) => b.data.length > 0 && (b.data[0] = -0));
           await checkPerturb(be, host, q, [[{ kind: 'gaussian', seed }, zero], [{ kind: 'rademacher', seed }, zero], [{ kind: 'none' }, 1]], 'no-op');
-          const owned = be.copy(asB(q));
+          const owned = be.copy(asB<B>(q));
           be.perturbInPlace({ kind: 'gaussian', seed }, zero, owned);
           assertSameBits(await values(be, owned), q, 'alpha 0');
           be.dispose(owned);
@@ -207,7 +207,7 @@ export function backendLaws<B = Float32Array>(name: string, makeBackend: () => B
             // Without perturbRangeInPlace the ranges go through the cpu reference, which needs host blocks.
             const modes = rb.perturbRangeInPlace !== undefined ? [false, true] : host ? [false, true] : [false];
             for (const owned of modes) {
-              const got = owned ? be.copy(asB(params)) : asB<B>(clone(params));
+              const got = owned ? be.copy(asB<B>(params)) : asB<B>(clone(params));
               got.forEach((block, b) => {
                 const n = (block.data as { length: number }).length;
                 const bounds = [0, ...cuts.map((c) => c % (n + 1)).sort((x, y) => x - y), n];
@@ -247,7 +247,7 @@ export function backendLaws<B = Float32Array>(name: string, makeBackend: () => B
       fc.assert(
         fc.asyncProperty(lengthArb, seedArb, alphaArb, async (n, seed, alpha) => {
           const mk = (v: number, len: number): Params => [{ name: 'g', shape: [len], data: new Float32Array(len).fill(v) }];
-          const [a, x, c] = [be.copy(asB(mk(1.5, 67))), be.copy(asB(mk(0, n))), be.copy(asB(mk(2.5, 65)))];
+          const [a, x, c] = [be.copy(asB<B>(mk(1.5, 67))), be.copy(asB<B>(mk(0, n))), be.copy(asB<B>(mk(2.5, 65)))];
           for (const kind of ['gaussian', 'rademacher'] as const) be.perturbInPlace({ kind, seed }, alpha, x);
           assertSameBits(await values(be, a), mk(1.5, 67), 'block before');
           assertSameBits(await values(be, c), mk(2.5, 65), 'block after');
@@ -262,18 +262,18 @@ export function backendLaws<B = Float32Array>(name: string, makeBackend: () => B
           const want = clone(y);
           cpu.axpyInPlace(alpha, xs, want);
           const plain = clone(y);
-          if (host) be.axpyInPlace(alpha, xs, asB(plain));
+          if (host) be.axpyInPlace(alpha, xs, asB<B>(plain));
           if (host) assertSameBits(plain, want, 'axpy on plain arrays');
-          const ownedY = be.copy(asB(y));
-          const ownedX = be.copy(asB(xs.map((data, i) => ({ name: `x${i}`, shape: [data.length], data }))));
+          const ownedY = be.copy(asB<B>(y));
+          const ownedX = be.copy(asB<B>(xs.map((data, i) => ({ name: `x${i}`, shape: [data.length], data }))));
           be.axpyInPlace(alpha, ownedX, ownedY);
           assertSameBits(await values(be, ownedY), want, 'axpy on owned blocks');
-          const fromHost = be.copy(asB(y));
+          const fromHost = be.copy(asB<B>(y));
           be.axpyInPlace(alpha, xs, fromHost);
           assertSameBits(await values(be, fromHost), want, 'axpy of host arrays into owned blocks');
           be.dispose(fromHost);
           cpu.scaleInPlace(-alpha / 3, want);
-          if (host) be.scaleInPlace(-alpha / 3, asB(plain));
+          if (host) be.scaleInPlace(-alpha / 3, asB<B>(plain));
           be.scaleInPlace(-alpha / 3, ownedY);
           if (host) assertSameBits(plain, want, 'scale on plain arrays');
           assertSameBits(await values(be, ownedY), want, 'scale on owned blocks');
@@ -289,10 +289,10 @@ export function backendLaws<B = Float32Array>(name: string, makeBackend: () => B
           let abs = 0;
           let n = 0;
           x.forEach((b, i) => b.data.forEach((v, j) => ((abs += Math.abs(v * ys[i]![j]!)), n++)));
-          const got = await be.dot(asB(x), ys);
+          const got = await be.dot(asB<B>(x), ys);
           if (!(Math.abs(got - want) <= (2 * n + 8) * 2 ** -53 * abs)) throw new Error(`dot ${got}, cpu ${want}, Σ|xy| ${abs}, n ${n}`);
-          const ox = be.copy(asB(x));
-          const oy = be.copy(asB(ys.map((data, i) => ({ name: `y${i}`, shape: [data.length], data }))));
+          const ox = be.copy(asB<B>(x));
+          const oy = be.copy(asB<B>(ys.map((data, i) => ({ name: `y${i}`, shape: [data.length], data }))));
           const again = await be.dot(ox, oy);
           be.dispose([...ox, ...oy]);
           if (!Object.is(again, got)) throw new Error(`dot on owned blocks ${again} differs from plain ${got}`);
@@ -304,8 +304,8 @@ export function backendLaws<B = Float32Array>(name: string, makeBackend: () => B
       fc.assert(
         fc.asyncProperty(paramsArb, async (p) => {
           const snapshot = clone(p);
-          const c = be.copy(asB(p));
-          const z = be.zerosLike(asB(p));
+          const c = be.copy(asB<B>(p));
+          const z = be.zerosLike(asB<B>(p));
           const zeros = p.map((b) => new Float32Array(b.data.length));
           try {
             if (c.some((b, i) => b.name !== p[i]!.name || b.shape.join() !== p[i]!.shape.join())) throw new Error('copy changed names or shapes');
@@ -315,15 +315,15 @@ export function backendLaws<B = Float32Array>(name: string, makeBackend: () => B
             assertSameBits(await Promise.all(c.map(async (b) => (await be.read(b)) as Float32Array)), p, 'read');
             const sevens = p.map((b) => ({ ...b, data: new Float32Array(b.data.length).fill(7) }));
             if (host) c.forEach((b) => (b.data as Float32Array).fill(7));
-            else be.assignInPlace(asB(sevens), c);
+            else be.assignInPlace(asB<B>(sevens), c);
             assertSameBits(await values(be, c), sevens, 'the copy after writing it');
             assertSameBits(p, snapshot, 'the source after writing its copy');
             assertSameBits(await values(be, z), zeros, 'zerosLike after writing the copy');
-            be.assignInPlace(asB(p), z);
+            be.assignInPlace(asB<B>(p), z);
             assertSameBits(await values(be, z), p, 'assignInPlace');
             be.assignInPlace(c, z);
             assertSameBits(await values(be, z), sevens, 'assignInPlace between owned blocks');
-            throwsZeroth(() => be.assignInPlace(asB(p), [...z, ...z]), 'assignInPlace with a mismatched layout');
+            throwsZeroth(() => be.assignInPlace(asB<B>(p), [...z, ...z]), 'assignInPlace with a mismatched layout');
           } finally {
             be.dispose(c);
             be.dispose(z);
@@ -336,17 +336,17 @@ export function backendLaws<B = Float32Array>(name: string, makeBackend: () => B
       fc.assert(
         fc.asyncProperty(paramsArb, async (p) => {
           const before = clone(p);
-          const c = be.copy(asB(p));
+          const c = be.copy(asB<B>(p));
           be.dispose(c);
           be.dispose(c);
-          be.dispose(asB(p));
+          be.dispose(asB<B>(p));
           assertSameBits(p, before, 'plain arrays after dispose');
         }),
         { numRuns: Math.ceil(numRuns / 3) },
       ),
     ),
     law('malformed directions throw typed errors', async (be) => {
-      const p = be.copy(asB([{ name: 'w', shape: [2, 3], data: new Float32Array(6) }]));
+      const p = be.copy(asB<B>([{ name: 'w', shape: [2, 3], data: new Float32Array(6) }]));
       throwsZeroth(() => be.perturbInPlace({ kind: 'dense', blocks: [] }, 1, p), 'dense without blocks');
       throwsZeroth(() => be.perturbInPlace({ kind: 'dense', blocks: [new Float32Array(5)] }, 1, p), 'dense of the wrong length');
       throwsZeroth(() => be.perturbInPlace({ kind: 'lowRank', seed: 1, rank: 2, v: [new Float32Array(5)] }, 1, p), 'lowRank V of the wrong size');

@@ -26,12 +26,6 @@ export interface WebGpuBackend extends Backend<WebGpuData> {
   readonly device: GPUDevice;
   /** The adapter's description (`vendor`, `architecture`, `device`, `description`), when known. */
   readonly adapter: string;
-  /** A deep copy on the GPU of host or device blocks (host blocks are uploaded). */
-  copy(params: Params | WebGpuParams): WebGpuParams;
-  /** Copies host or device values into device blocks of the same layout. */
-  assignInPlace(src: Params | WebGpuParams, dst: WebGpuParams): void;
-  /** Allocates zero-filled device blocks of the layout of `params` (host or device). */
-  zerosLike(params: Params | WebGpuParams): WebGpuParams;
   /** The values of every block, read back in one submission. */
   readAll(params: WebGpuParams): Promise<Float32Array[]>;
   /** Resolves when the work submitted so far has finished. */

@@ -10,6 +10,7 @@ import type { WebGpuData } from '../../../src/backend/webgpu/webgpuBlock.js';
 import { requestWebGpuDevice } from '../../../src/backend/webgpu/webgpuDevice.js';
 import { backendLaws, type BackendLaw } from '../../laws/backendLaws.js';
 import { checkFloatOps } from './floatOps.js';
+import { oracleChecks } from './oracleChecks.js';
 import { sweepGaussian, type SweepResult } from './sweeps.js';
 
 let device: GPUDevice | undefined;
@@ -36,6 +37,9 @@ const api = {
   },
   async floatOps(build: WgslBuild, n: number, seed: number) {
     return checkFloatOps(device!, build, n, seed);
+  },
+  async oracle(name: string): Promise<unknown> {
+    return oracleChecks(backend!, name);
   },
   async sweep(mode: 0 | 1, count: number, builds: WgslBuild[]): Promise<SweepResult[]> {
     return sweepGaussian(device!, mode, count, builds);

@@ -26,6 +26,8 @@ export class GpuKernels {
   private readonly pipelines: Map<KernelName | string, GPUComputePipeline>;
   private encoder: GPUCommandEncoder | undefined;
   private pending: GPUBuffer[] = [];
+  /** Bytes read back to the host so far. */
+  bytesRead = 0;
   /** Validation or out-of-memory errors reported by the device since the last read. */
   private errors: string[] = [];
 
@@ -133,6 +135,7 @@ export class GpuKernels {
     try {
       await staging.mapAsync(0x1);
       const out = staging.getMappedRange().slice(0, bytes);
+      this.bytesRead += bytes;
       this.throwErrors();
       return out;
     } finally {
