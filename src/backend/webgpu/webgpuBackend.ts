@@ -26,6 +26,8 @@ export interface WebGpuBackend extends Backend<WebGpuData> {
   readonly device: GPUDevice;
   /** The adapter's description (`vendor`, `architecture`, `device`, `description`), when known. */
   readonly adapter: string;
+  /** `x ← x + Σ coeffᵢ · dᵢ`: Gaussian, Rademacher and `params` terms in one dispatch per block (same bits as one `perturbInPlace` per term). */
+  perturbTermsInPlace(terms: readonly UpdateTerm[], x: WebGpuParams): void;
   /** The values of every block, read back in one submission. */
   readAll(params: WebGpuParams): Promise<Float32Array[]>;
   /** Resolves when the work submitted so far has finished. */

@@ -112,7 +112,7 @@ export async function oracleChecks(backend: WebGpuBackend, name: string): Promis
     const target = Float32Array.from({ length: d }, (_, i) => Math.cos(i));
     const oracle = await webgpuBatchOracle({ backend, dim: d, wgsl: sphereWgsl, buffers: { goal: target } });
     const x = backend.zerosLike([{ name: 'w', shape: [d], data: new Float32Array(d) }]);
-    const opt = optimizer({ estimator: mezo({ sigma: 1e-3 }), update: sgd(2e-6), backend });
+    const opt = optimizer({ estimator: mezo({ sigma: 1e-3 }), update: sgd(2e-5), backend });
     let s = opt.init(x, 1);
     const first = (await opt.step(x, oracle, s)).value;
     const readBefore = oracle.bytesRead + backend.kernels.bytesRead;

@@ -51,7 +51,7 @@ export function perturbBlock(k: GpuKernels, direction: Direction, alpha: number,
     case 'rademacher': {
       if (n === 0) return;
       const { k1, k2 } = streamKey(direction.seed, streams.rademacher, b);
-      k.run('rademacher', Math.ceil(n / 256) * WORKGROUP, { n, k1, k2, a: f(alpha) }, [data.buffer]);
+      k.run('rademacher', Math.ceil(n / 4), { n, k1, k2, a: f(alpha) }, [data.buffer]);
       return;
     }
     case 'coordinate':

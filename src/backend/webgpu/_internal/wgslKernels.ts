@@ -66,19 +66,20 @@ ${entry} {
   if (has1) { x[s0 + 1u - u.p0] = v.y; }
 }
 `,
-  /** x_i += ±a, the Rademacher stream (k1, k2): 256 elements per workgroup, one hash per 32 elements. */
+  /**
+   * x_i += ±a, the Rademacher stream (k1, k2): four consecutive elements per invocation, one hash per invocation
+   * (a workgroup-shared word would need a barrier, which software adapters execute slowly).
+   */
   rademacher: /* wgsl */ `
 @group(0) @binding(1) var<storage, read_write> x: array<f32>;
-var<workgroup> words: array<u32, 8>;
 ${entry} {
   kz = u.zero;
-  let g = w.y * u.nx + w.x;
-  if (l < 8u) { words[l] = stream_word(u.k1, u.k2, g * 8u + l); }
-  workgroupBarrier();
+  let i0 = 4u * thread_index(w, l);
+  if (i0 >= u.n) { return; }
+  let word = stream_word(u.k1, u.k2, i0 >> 5u);
   for (var c = 0u; c < 4u; c++) {
-    let j = c * ${WORKGROUP}u + l;
-    let i = g * 256u + j;
-    if (i < u.n) { x[i] = f_add(x[i], flip(u.a, ((words[j >> 5u] >> (j & 31u)) & 1u) == 0u)); }
+    let i = i0 + c;
+    if (i < u.n) { x[i] = f_add(x[i], flip(u.a, ((word >> (i & 31u)) & 1u) == 0u)); }
   }
 }
 `,
