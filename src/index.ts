@@ -55,6 +55,7 @@ export { instantiateWasmKernels, wasmKernelModule, KERNEL_NAMES, type WasmKernel
 export type { WasmPool, WasmJob } from './backend/wasm/wasmPool.js';
 export { applyUpdates } from './applyUpdates.js';
 export { evaluateProbes, type EvaluateOptions, type Evaluation, type RestoreMode } from './eval/evaluateProbes.js';
+export { queriesSpent } from './eval/queriesSpent.js';
 
 export { lowbias32 } from './rng/lowbias32.js';
 export { streamKey, streamWord, type StreamKey } from './rng/streamKey.js';

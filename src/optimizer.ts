@@ -3,7 +3,8 @@ import type { Backend } from './backend/backend.js';
 import { defaultBackend } from './backend/defaultBackend.js';
 import { BudgetExhausted, OracleMismatch } from './errors.js';
 import type { Estimator } from './estimator.js';
-import { evaluateProbes, type RestoreMode } from './eval/evaluateProbes.js';
+import { evaluateProbes, type Evaluation, type RestoreMode } from './eval/evaluateProbes.js';
+import { queriesSpent, recordQueriesSpent } from './eval/queriesSpent.js';
 import type { Oracle } from './oracle/oracle.js';
 import { checkSeed, seedStream, type SeedStreamState } from './rng/seedStream.js';
 import type { Transform } from './transform/transform.js';
@@ -49,7 +50,8 @@ export interface Optimizer<S, T> {
   /**
    * One step: propose → evaluate (in place) → combine → transform → apply. `params` is updated in place. If
    * the oracle throws or returns a non-finite value, or the step would exceed `maxQueries`, the error is
-   * thrown, `params` is left at its value before the step and the given state stays valid.
+   * thrown, `params` is left at its value before the step and the given state stays valid; the queries the
+   * failed step spent (they happened: the objective ran) are `queriesSpent(error)`.
    */
   step(params: Params, oracle: Oracle<Params>, state: OptimizerState<S, T>, maxQueries?: number): Promise<StepResult<S, T>>;
 }
@@ -91,31 +93,39 @@ export function optimizer<S, T>(options: OptimizerOptions<S, T>): Optimizer<S, T
       const seed = seeds.next();
       let eState = state.estimator;
       let spent = 0;
-      for (let round = 0; ; round++) {
-        const batch = estimator.propose(eState, params, seed);
-        const cost = batch.probes.length;
-        if (spent + cost > maxQueries) throw new BudgetExhausted(maxQueries, spent + cost - maxQueries);
-        const { responses, queries } = await evaluateProbes(backend, params, batch, oracle, {
-          step: state.step,
-          restore,
-          estimator: estimator.name,
-        });
-        spent += queries;
-        const combined = estimator.combine(eState, batch, responses, params);
-        eState = combined.state;
-        if (combined.update === undefined) continue;
-        const tState = applyEstimate(backend, update, combined.update, combined.final === true, state.transform, params);
-        return {
-          state: {
-            step: state.step + 1,
-            queries: state.queries + spent,
-            estimator: eState,
-            transform: tState,
-            seeds: seeds.state(),
-          },
-          value: combined.value,
-          queries: spent,
-        };
+      let failedRound = 0;
+      try {
+        for (let round = 0; ; round++) {
+          const batch = estimator.propose(eState, params, seed);
+          const cost = batch.probes.length;
+          if (spent + cost > maxQueries) throw new BudgetExhausted(maxQueries, spent + cost - maxQueries);
+          let evaluation: Evaluation;
+          try {
+            evaluation = await evaluateProbes(backend, params, batch, oracle, { step: state.step, restore, estimator: estimator.name });
+          } catch (e) {
+            failedRound = queriesSpent(e);
+            throw e;
+          }
+          spent += evaluation.queries;
+          const combined = estimator.combine(eState, batch, evaluation.responses, params);
+          eState = combined.state;
+          if (combined.update === undefined) continue;
+          const tState = applyEstimate(backend, update, combined.update, combined.final === true, state.transform, params);
+          return {
+            state: {
+              step: state.step + 1,
+              queries: state.queries + spent,
+              estimator: eState,
+              transform: tState,
+              seeds: seeds.state(),
+            },
+            value: combined.value,
+            queries: spent,
+          };
+        }
+      } catch (e) {
+        // Every query asked in this step happened, also when the step failed: the caller counts them.
+        throw recordQueriesSpent(e, spent + failedRound);
       }
     },
   };
