@@ -11,6 +11,7 @@ import { batchFromValue, batchOracle, gradientOracle, valueOracle, withBudget } 
 import { runOptimizer } from '../../src/run.js';
 import { identity } from '../../src/transform/identity.js';
 import { sgd } from '../../src/transform/aliases/sgd.js';
+import type { Transform } from '../../src/transform/transform.js';
 import type { Params } from '../../src/types.js';
 
 const sphere = (x: ArrayLike<number>): number => Array.from(x).reduce((s, v) => s + v * v, 0);
@@ -86,7 +87,7 @@ describe('every evaluation that happened is a query in the result, also when the
     ];
     for (const c of cases) {
       const o = failingAt(c.at, 'bad' in c ? c.bad : NaN);
-      const opt = optimizer({ estimator: c.estimator, update: c.estimator.name === 'zoSgdCons' ? identity() : sgd(0.01) });
+      const opt = optimizer({ estimator: c.estimator, update: (c.estimator.name === 'zoSgdCons' ? identity() : sgd(0.01)) as Transform<unknown> });
       const p = params();
       const r = await runOptimizer(opt, p, c.oracle(o.f), opt.init(p, 3), { budget: { queries: 1000 } });
       expect([c.estimator.name, r.stoppedBy.reason, r.queries, r.steps]).toEqual([c.estimator.name, 'error', c.expected, c.steps]);
