@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { labelled } from './_internal/labelled.js';
 import { cpuBackend } from '../../src/backend/cpuBackend.js';
 import type { Backend } from '../../src/backend/backend.js';
 import { perturbBlockRange } from '../../src/backend/_internal/perturbBlock.js';
@@ -53,12 +54,8 @@ const lowRankArb = fc.integer({ min: 1, max: 5 }).chain((rank) =>
     ),
 );
 
-/** Blocks `first` and arrays `second` of the same layout, labelled for counterexamples. */
-function pairedArb<A extends string, B extends string>(first: A, second: B): fc.Arbitrary<Record<A, Params> & Record<B, Float32Array[]>> {
-  return paramsArb.chain((p) => fc.record({ [first]: fc.constant(p), [second]: fc.tuple(...p.map((b) => dataArb(b.data.length))) } as Record<A | B, fc.Arbitrary<unknown>>)) as fc.Arbitrary<
-    Record<A, Params> & Record<B, Float32Array[]>
-  >;
-}
+/** Blocks and arrays of the same layout, labelled for counterexamples. */
+const pairedArb = paramsArb.chain((p) => labelled({ blocks: fc.constant(p), arrays: fc.tuple(...p.map((b) => dataArb(b.data.length))) }));
 
 function clone(p: Params): Params {
   return p.map((b) => ({ name: b.name, shape: [...b.shape], data: b.data.slice() }));
@@ -130,7 +127,7 @@ export function backendLaws(name: string, makeBackend: () => Backend, options: B
   return [
     law('gaussian and rademacher perturbations match cpu bit for bit', (be) =>
       fc.assert(
-        fc.property(fc.record({ params: paramsArb, seed: seedArb, alpha: alphaArb, kind: fc.constantFrom('gaussian' as const, 'rademacher' as const) }), ({ params, seed, alpha, kind }) =>
+        fc.property(labelled({ params: paramsArb, seed: seedArb, alpha: alphaArb, kind: fc.constantFrom('gaussian' as const, 'rademacher' as const) }), ({ params, seed, alpha, kind }) =>
           checkPerturb(be, params, [[{ kind, seed }, alpha]], kind),
         ),
         { numRuns },
@@ -138,7 +135,7 @@ export function backendLaws(name: string, makeBackend: () => Backend, options: B
     ),
     law('+σz, −2σz, +σz and an update match cpu bit for bit', (be) =>
       fc.assert(
-        fc.property(fc.record({ params: paramsArb, seed: seedArb, sigma: alphaArb, kind: fc.constantFrom('gaussian' as const, 'rademacher' as const) }), ({ params, seed, sigma: s, kind }) => {
+        fc.property(labelled({ params: paramsArb, seed: seedArb, sigma: alphaArb, kind: fc.constantFrom('gaussian' as const, 'rademacher' as const) }), ({ params, seed, sigma: s, kind }) => {
           const d: Direction = { kind, seed };
           checkPerturb(be, params, [[d, s], [d, -2 * s], [d, s], [d, -0.01 * s]], `${kind} sequence`);
         }),
@@ -147,7 +144,7 @@ export function backendLaws(name: string, makeBackend: () => Backend, options: B
     ),
     law('low-rank perturbations match cpu bit for bit', (be) =>
       fc.assert(
-        fc.property(fc.record({ lowRank: lowRankArb, seed: seedArb, alpha: alphaArb }), ({ lowRank: { rank, params, v }, seed, alpha }) =>
+        fc.property(labelled({ lowRank: lowRankArb, seed: seedArb, alpha: alphaArb }), ({ lowRank: { rank, params, v }, seed, alpha }) =>
           checkPerturb(be, params, [[{ kind: 'lowRank', seed, rank, v }, alpha]], 'lowRank'),
         ),
         { numRuns },
@@ -156,9 +153,9 @@ export function backendLaws(name: string, makeBackend: () => Backend, options: B
     law('coordinate, dense, params and none directions match cpu bit for bit', (be) =>
       fc.assert(
         fc.property(
-          fc.record({
+          labelled({
             directions: paramsArb.chain((p) =>
-              fc.record({
+              labelled({
                 params: fc.constant(p),
                 dense: fc.tuple(...p.map((b) => dataArb(b.data.length))),
                 mask: fc.array(fc.boolean(), { minLength: p.length, maxLength: p.length }),
@@ -185,7 +182,7 @@ export function backendLaws(name: string, makeBackend: () => Backend, options: B
     ),
     law('a zero step (f32(alpha) = ±0: alpha ±0 or one that rounds to 0) and the none direction leave every bit (and −0) unchanged', (be) =>
       fc.assert(
-        fc.property(fc.record({ lowRank: lowRankArb, seed: seedArb, zero: fc.constantFrom(0, -0, 1e-50, -1e-50, 7e-46, -3e-46) }), ({ lowRank: { rank, params, v }, seed, zero }) => {
+        fc.property(labelled({ lowRank: lowRankArb, seed: seedArb, zero: fc.constantFrom(0, -0, 1e-50, -1e-50, 7e-46, -3e-46) }), ({ lowRank: { rank, params, v }, seed, zero }) => {
           const q = clone(params);
           q.forEach((b) => b.data.forEach((_, i) => i % 3 === 0 && (b.data[i] = -0)));
           const dense = q.map((b) => Float32Array.from(b.data, (_, i) => (i % 2 === 0 ? Infinity : NaN)));
@@ -220,7 +217,7 @@ export function backendLaws(name: string, makeBackend: () => Backend, options: B
     law('a block perturbed in ranges split at odd offsets gets the whole-block bits', (be) =>
       fc.assert(
         fc.property(
-          fc.record({
+          labelled({
             lowRank: lowRankArb,
             seed: seedArb,
             alpha: alphaArb,
@@ -252,7 +249,7 @@ export function backendLaws(name: string, makeBackend: () => Backend, options: B
     ),
     law(`large blocks (${large} elements, above a pool's threshold) match cpu bit for bit`, (be) =>
       fc.assert(
-        fc.property(fc.record({ seed: seedArb, alpha: alphaArb, extra: fc.integer({ min: 0, max: 64 }) }), ({ seed, alpha, extra }) => {
+        fc.property(labelled({ seed: seedArb, alpha: alphaArb, extra: fc.integer({ min: 0, max: 64 }) }), ({ seed, alpha, extra }) => {
           const n = large + extra;
           const data = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + seed));
           const cols = 101;
@@ -271,7 +268,7 @@ export function backendLaws(name: string, makeBackend: () => Backend, options: B
     ),
     law('perturbations write only inside their blocks', (be) =>
       fc.assert(
-        fc.property(fc.record({ length: lengthArb, seed: seedArb, alpha: alphaArb }), ({ length: n, seed, alpha }) => {
+        fc.property(labelled({ length: lengthArb, seed: seedArb, alpha: alphaArb }), ({ length: n, seed, alpha }) => {
           const mk = (v: number, len: number): Params => [{ name: 'g', shape: [len], data: new Float32Array(len).fill(v) }];
           const [a, x, c] = [be.copy(mk(1.5, 67)), be.copy(mk(0, n)), be.copy(mk(2.5, 65))];
           for (const kind of ['gaussian', 'rademacher'] as const) be.perturbInPlace({ kind, seed }, alpha, x);
@@ -284,7 +281,7 @@ export function backendLaws(name: string, makeBackend: () => Backend, options: B
     ),
     law('axpyInPlace and scaleInPlace match cpu bit for bit', (be) =>
       fc.assert(
-        fc.property(fc.record({ blocks: pairedArb('y', 'x'), alpha: alphaArb }), ({ blocks: { y, x: xs }, alpha }) => {
+        fc.property(labelled({ y: pairedArb, alpha: alphaArb }), ({ y: { blocks: y, arrays: xs }, alpha }) => {
           const want = clone(y);
           cpu.axpyInPlace(alpha, xs, want);
           const plain = clone(y);
@@ -306,7 +303,7 @@ export function backendLaws(name: string, makeBackend: () => Backend, options: B
     ),
     law('dot is within (2n + 8)·2⁻⁵³·Σ|xy| of cpu, deterministic and the same on plain and owned blocks', (be) =>
       fc.assert(
-        fc.property(pairedArb('x', 'y'), ({ x, y: ys }) => {
+        fc.property(pairedArb, ({ blocks: x, arrays: ys }) => {
           const want = cpu.dot(x, ys);
           let abs = 0;
           let n = 0;
@@ -324,7 +321,7 @@ export function backendLaws(name: string, makeBackend: () => Backend, options: B
     ),
     law('copy, zerosLike, assignInPlace and read keep layouts and bits; copies are independent', (be) =>
       fc.assert(
-        fc.property(fc.record({ params: paramsArb }), ({ params: p }) => {
+        fc.property(labelled({ params: paramsArb }), ({ params: p }) => {
           const snapshot = clone(p);
           const c = be.copy(p);
           const z = be.zerosLike(p);
@@ -350,7 +347,7 @@ export function backendLaws(name: string, makeBackend: () => Backend, options: B
     ),
     law('dispose releases owned blocks, is idempotent and leaves plain arrays alone', (be) =>
       fc.assert(
-        fc.property(fc.record({ params: paramsArb }), ({ params: p }) => {
+        fc.property(labelled({ params: paramsArb }), ({ params: p }) => {
           const before = clone(p);
           const c = be.copy(p);
           be.dispose(c);
