@@ -3,7 +3,7 @@ import { exactGradient } from '../../estimators/exactGradient.js';
 import { spsa } from '../../estimators/spsa.js';
 import { zoRankSgd } from '../../estimators/zoRankSgd.js';
 import { zoSgdCons } from '../../estimators/zoSgdCons.js';
-import { BudgetExhausted, NonFiniteValue, ObjectiveError } from '../../src/errors.js';
+import { BudgetExhausted, InvalidInput, NonFiniteValue, ObjectiveError } from '../../src/errors.js';
 import { queriesSpent } from '../../src/eval/queriesSpent.js';
 import { minimize } from '../../src/minimize.js';
 import { optimizer } from '../../src/optimizer.js';
@@ -49,10 +49,11 @@ describe('every evaluation that happened is a query in the result, also when the
   });
 
   test('minimize: a zeroth error thrown by the objective on the first call is one query', async () => {
-    const r = await minimize(() => { throw new BudgetExhausted(10, 1); }, [1, 2], { estimator: spsa(), update: sgd(0.01), budget: { queries: 1000 }, seed: 1 });
-    expect(r.stoppedBy.reason).toBe('error');
-    expect(r.queries).toBe(1);
-    expect(r.steps).toBe(0);
+    for (const error of [new NonFiniteValue(NaN, 'a nested run'), new InvalidInput('x', 'it is wrong', 'Fix it.'), new BudgetExhausted(10, 1)]) {
+      let calls = 0;
+      const r = await minimize(() => { calls++; throw error; }, [1, 2], { estimator: spsa(), update: sgd(0.01), budget: { queries: 1000 }, seed: 1 });
+      expect([error.name, r.stoppedBy.reason, r.queries, r.steps, calls]).toEqual([error.name, 'error', 1, 0, 1]);
+    }
   });
 
   test('minimize: a failing final evaluation is counted', async () => {
