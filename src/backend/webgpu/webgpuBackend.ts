@@ -2,6 +2,7 @@
 import { InvalidInput } from '../../errors.js';
 import type { Block, Direction, Params, UpdateTerm } from '../../types.js';
 import type { Backend } from '../backend.js';
+import { checkDirectionSeed, isZeroStep } from '../_internal/perturbBlock.js';
 import { GpuKernels } from './_internal/gpuKernels.js';
 import { exactDot, fusable, implicitBlock, perturbBlock } from './_internal/gpuOps.js';
 import type { WgslBuild } from './_internal/wgslKernels.js';
@@ -132,12 +133,14 @@ function makeBackend(k: GpuKernels, adapter: string): WebGpuBackend {
     },
     perturbInPlace(direction: Direction, alpha: number, x) {
       const blocks = own(x, 'x');
-      if (direction.kind === 'none' || alpha === 0) return;
+      checkDirectionSeed(direction);
+      if (direction.kind === 'none' || isZeroStep(alpha)) return;
       blocks.forEach((block, b) => perturbBlock(k, direction, alpha, block, b));
       k.flush();
     },
     perturbTermsInPlace(terms: readonly UpdateTerm[], x) {
       const blocks = own(x, 'x');
+      for (const t of terms) checkDirectionSeed(t.direction);
       let i = 0;
       while (i < terms.length) {
         let j = i;

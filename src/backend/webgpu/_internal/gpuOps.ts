@@ -3,7 +3,7 @@ import { InvalidInput } from '../../../errors.js';
 import { streamKey } from '../../../rng/streamKey.js';
 import { streams } from '../../../rng/streams.js';
 import type { Block, Direction, UpdateTerm } from '../../../types.js';
-import { denseEntry } from '../../_internal/perturbBlock.js';
+import { denseEntry, isZeroStep } from '../../_internal/perturbBlock.js';
 import type { WebGpuData } from '../webgpuBlock.js';
 import type { GpuKernels } from './gpuKernels.js';
 import { DOT_CHUNK, WORKGROUP } from './wgslKernels.js';
@@ -19,15 +19,15 @@ export function fusable(d: Direction): d is Extract<Direction, { kind: FusableKi
 }
 
 /**
- * `x ← x + Σ cᵢ dᵢ` on block `b` for fusable terms, in one dispatch of the `implicit` kernel (terms whose
- * coefficient is ±0, or a `params` term masked off for this block, are skipped as `perturbInPlace` skips them).
+ * `x ← x + Σ cᵢ dᵢ` on block `b` for fusable terms, in one dispatch of the `implicit` kernel (zero steps, whose
+ * f32 coefficient is ±0, and a `params` term masked off for this block are skipped as `perturbInPlace` skips them).
  */
 export function implicitBlock(k: GpuKernels, terms: readonly UpdateTerm[], block: Block<WebGpuData>, b: number, offset = 0): void {
   const n = block.data.length;
   const words: number[] = [];
   for (const t of terms) {
     const d = t.direction;
-    if (t.coeff === 0 || !fusable(d)) continue;
+    if (isZeroStep(t.coeff) || !fusable(d)) continue;
     if (d.kind === 'params' && d.blocks !== undefined && d.blocks[b] !== true) continue;
     const key = d.kind === 'params' ? { k1: 0, k2: 0 } : streamKey(d.seed, d.kind === 'gaussian' ? streams.gaussian : streams.rademacher, b);
     words.push(key.k1, key.k2, floatBits(t.coeff), d.kind === 'gaussian' ? 0 : d.kind === 'rademacher' ? 1 : 2);
