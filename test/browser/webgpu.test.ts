@@ -69,6 +69,9 @@ describe('webgpuBatchOracle in Chromium', () => {
     expect(r['cge']!.same).toBe(true);
     expect(r['cge']!.bytesPerStep).toBe(4 * 2 * 61);
   });
+  it('an estimator that reads parameter values on the host (cge magnitude sparsity) refuses device blocks with a typed error', async () => {
+    expect(await call('oracle', 'hostValues')).toMatch(/^INVALID_INPUT: .*on a device/);
+  });
   it('a MeZO run on a WGSL objective (d = 2^14, user buffer) descends and reads back 8 bytes per step', async () => {
     const r = (await call('oracle', 'sphere')) as { first: number; last: number; bytesPerStep: number };
     expect(r.last).toBeLessThan(r.first);

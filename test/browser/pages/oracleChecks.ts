@@ -127,5 +127,20 @@ export async function oracleChecks(backend: WebGpuBackend, name: string): Promis
     oracle.dispose();
     return { first, last, bytesPerStep };
   }
+  if (name === 'hostValues') {
+    // an estimator that reads parameter values on the host refuses device blocks with a typed error
+    const oracle = await webgpuBatchOracle({ backend, dim: 8, wgsl: checksumWgsl });
+    const x = backend.copy(params([8], 1));
+    const opt = optimizer({ estimator: cge({ sigma: 1e-2, sparsity: { ratio: 0.5, mode: 'magnitude' } }), update: sgd(1e-3), backend });
+    let message = 'did not throw';
+    try {
+      await opt.step(x, oracle, opt.init(x, 1));
+    } catch (e) {
+      message = `${(e as { code?: string }).code}: ${(e as Error).message}`;
+    }
+    backend.dispose(x);
+    oracle.dispose();
+    return message;
+  }
   throw new Error(`no oracle check ${name}`);
 }
