@@ -35,6 +35,13 @@ export interface Estimator<S = unknown> {
   readonly response: ResponseKind;
   /** How in-place probes should be undone when the optimizer does not say (see `RestoreMode`). */
   readonly restore?: 'reapply' | 'exact';
+  /**
+   * The options it was built with, defaults filled in, as plain JSON (a function-valued option — a schedule, a
+   * mask — appears as its name). Tuner checkpoints record them and `resumeTuner` refuses a resume whose
+   * estimator's options differ; the `zeroth` command refuses `--estimator-options` keys that are not among
+   * them. Optional: an estimator without it is not checked.
+   */
+  readonly options?: Readonly<Record<string, unknown>>;
   /** Queries one step costs for these parameters (the documented count; the law suites check it). */
   queriesPerStep(params: Params): number;
   /** Initial state for these parameters. */

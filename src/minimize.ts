@@ -79,6 +79,11 @@ export interface MinimizeResult {
  * Errors in the inputs throw typed errors before any query. An objective that throws or returns NaN/±∞
  * mid-run ends the run: `x` holds the last good parameters and `stoppedBy.error` the error.
  *
+ * `budget.timeMs` and `budget.signal` work with synchronous objectives too: the run gives the event loop a turn
+ * every few milliseconds (a timer that aborts the signal fires), and checks them between steps. One evaluation
+ * that never returns cannot be interrupted in this thread; to bound a possibly hanging program, tune it with
+ * `tune` and the worker-thread executor of `zeroth/node`, which terminates an evaluation that runs out of time.
+ *
  * @example
  * ```ts
  * import { minimize, sgd } from 'zeroth';

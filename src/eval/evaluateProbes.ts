@@ -1,5 +1,5 @@
 import type { Backend } from '../backend/backend.js';
-import { InvalidHyperparameter, NonFiniteValue, ObjectiveError, OracleMismatch, ZerothError } from '../errors.js';
+import { InvalidHyperparameter, NonFiniteValue, NonNumericValue, ObjectiveError, OracleMismatch, ZerothError } from '../errors.js';
 import type { Oracle } from '../oracle/oracle.js';
 import type { EvalContext, Params, Probe, ProbeBatch, Responses } from '../types.js';
 import { sameDirection } from './sameDirection.js';
@@ -183,7 +183,7 @@ async function call<T>(fn: () => T | Promise<T>, where: string): Promise<T> {
 }
 
 function check(v: number, where: string, reject: boolean): number {
-  if (typeof v !== 'number') throw new ObjectiveError(new TypeError(`returned ${typeof v}, not a number`), where);
+  if (typeof v !== 'number') throw new NonNumericValue(v, where);
   if (reject && !Number.isFinite(v)) throw new NonFiniteValue(v, `the objective at ${where}`);
   return v;
 }

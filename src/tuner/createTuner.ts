@@ -86,6 +86,10 @@ export function createTuner<X>(options: TunerOptions<X>): Tuner<X> {
     stale: new Set(),
     finished: false,
     lastValue: NaN,
+    failed: 0,
+    pruned: 0,
+    skipped: 0,
+    redrawn: 0,
   };
   advance(core);
   return tunerOf<X>(core);
@@ -107,7 +111,7 @@ export function checkOptions<X>(options: TunerOptions<X>): Config {
   }
   const transform = options.update;
   if (transform === undefined || typeof transform.update !== 'function') throw new InvalidHyperparameter('update', transform, 'is required, e.g. adam(0.05) or sgd(0.05)');
-  const b = typeof options.budget === 'number' ? { queries: options.budget } : (options.budget ?? {});
+  const b = checkBudget(options.budget);
   const maxQueries = b.queries === undefined ? Infinity : integerAtLeast('budget.queries', b.queries, 1);
   const maxSteps = b.steps === undefined ? Infinity : integerAtLeast('budget.steps', b.steps, 1);
   const re = options.reEvaluate;
@@ -126,6 +130,19 @@ export function checkOptions<X>(options: TunerOptions<X>): Config {
     seed: checkSeed(options.seed ?? 0),
     reEvaluate: re === undefined ? undefined : { every: re.every, repeats: re.repeats },
   };
+}
+
+/** A budget: undefined (unlimited), a number of queries, or `{ queries?, steps? }`; anything else is refused. */
+function checkBudget(budget: unknown): { queries?: unknown; steps?: unknown } {
+  if (budget === undefined) return {};
+  if (typeof budget === 'number') return { queries: budget };
+  if (budget === null || typeof budget !== 'object' || Array.isArray(budget)) {
+    throw new InvalidHyperparameter('budget', budget, 'must be a number of queries (an integer ≥ 1) or { queries, steps }; leave it out for no limit');
+  }
+  for (const key of Object.keys(budget)) {
+    if (key !== 'queries' && key !== 'steps') throw new InvalidHyperparameter(`budget.${key}`, (budget as Record<string, unknown>)[key], 'is not a budget field (queries, steps)');
+  }
+  return budget as { queries?: unknown; steps?: unknown };
 }
 
 /** The public face of a tuner core. */
@@ -150,6 +167,9 @@ export function tunerOf<X>(core: Core): Tuner<X> {
     }
     if (i >= round.asked) throw new InvalidInput(what, `trial ${id} was not asked yet`, 'Tell only trials returned by ask() or askBatch().');
     if (round.status[i] !== PENDING) throw new InvalidInput(what, `trial ${id} was already told`, 'Tell each asked trial exactly once.');
+    if (typeof trial !== 'number' && JSON.stringify(trial.x) !== JSON.stringify(sp.decode(round.points[i]!))) {
+      throw new InvalidInput(what, `trial ${id} was not asked by this tuner (its point differs from this tuner's trial ${id})`, 'Tell each tuner the trials it handed out.');
+    }
     return { round, i };
   };
 
@@ -181,6 +201,10 @@ export function tunerOf<X>(core: Core): Tuner<X> {
       const at = locate(trial, 'trial');
       const failed = typeof result === 'number' ? !Number.isFinite(result) : checkFailure(result);
       core.numTold++;
+      if (failed) {
+        if (typeof result === 'object' && result.state === 'pruned') core.pruned++;
+        else core.failed++;
+      }
       if (at === 'stale') {
         core.stale.delete(typeof trial === 'number' ? trial : trial.id);
         return undefined;
@@ -249,6 +273,18 @@ export function tunerOf<X>(core: Core): Tuner<X> {
     get numSteps() {
       return core.steps;
     },
+    get numFailed() {
+      return core.failed;
+    },
+    get numPruned() {
+      return core.pruned;
+    },
+    get numSkipped() {
+      return core.skipped;
+    },
+    get numRedrawn() {
+      return core.redrawn;
+    },
     get budget() {
       return config.maxQueries;
     },
@@ -269,7 +305,8 @@ export function tunerOf<X>(core: Core): Tuner<X> {
 function checkFailure(result: unknown): true {
   const state = result !== null && typeof result === 'object' ? (result as { state?: unknown }).state : undefined;
   if (state !== 'failed' && state !== 'pruned') {
-    throw new InvalidInput('result', `got ${typeof result === 'object' ? JSON.stringify(result) : String(result)}`, "Tell a number, or { state: 'failed' } / { state: 'pruned' }.");
+    const got = typeof result === 'string' ? `the string ${JSON.stringify(result)}` : typeof result === 'object' || result === undefined ? String(JSON.stringify(result)) : `${typeof result} ${String(result)}`;
+    throw new InvalidInput('result', `got ${got}`, "Tell a number (convert text with Number(…)), or { state: 'failed' } / { state: 'pruned' }.");
   }
   return true;
 }
