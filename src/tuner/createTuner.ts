@@ -22,25 +22,31 @@ import type { Recommendation, Trial, TrialFailure, Tuner, TunerOptions } from '.
  * **Bounds.** The estimator sees the standardised point u ∈ [−1, 1]^dim of the {@link Space}; every trial's
  * point lies in the box. A probe `x + s·d` that would leave it is shortened along its direction to the
  * largest |s′| ≤ |s| that stays inside, and the estimator receives the probe re-expressed with the realised
- * scale s′, so its divisor is the realised difference (a pair whose two points coincide gives no estimate:
- * see failures). After each step the iterate is projected onto the box (clipped coordinate-wise).
+ * scale s′, so its divisor is the realised difference. A step of a value estimator in which some direction's
+ * probes all land on one point (both probes of a pair shortened to x at a corner, or a forward probe shortened
+ * onto its base) measures nothing along it: it is re-drawn with the next seed before any query is charged
+ * (`numRedrawn` counts these; after 100 re-draws in a row the step is asked anyway and then skipped). After each
+ * step the iterate is projected onto the box (clipped coordinate-wise).
  *
  * **Failures.** A trial told `{ state: 'failed' | 'pruned' }` (or NaN/±Infinity) abandons its step at once,
  * for every estimator: the parameters, the estimator state and the transform state stay as they were before
  * the step, the other trials of the round become stale (their later tells are accepted and ignored, and the
  * ones not yet handed out are never asked), and the step is re-proposed with the next seed of the stream. The
- * outcome is the same whatever the tell order. Per estimator (`zeroth/estimators`):
+ * same holds when the estimate, the estimator's new state or the transform's is not finite (a momentum or Adam
+ * buffer that would overflow float32): `combine` works on a copy of the state, and nothing non-finite is ever
+ * stored. The outcome is the same whatever the tell order; `numFailed`, `numPruned` and `numSkipped` count
+ * what happened. Per estimator (`zeroth/estimators`):
  * - `spsa`, `mezo`, `lozo`, `lozoM`, `zoSgdSign`, `zoSgdSignElementwise`, `zoSgdMomentum`, `zoAdam`, `cge`: one
  *   round per step; a failed probe (of any pair, or the shared base point of forward differences) skips the
- *   step; a pair clipped to one point (both probes shortened to the same scale) gives a non-finite estimate,
- *   which skips the step too.
+ *   step.
  * - `zoSgdCons`: two rounds; a failure in either skips the whole step (the three queries of round 1 are spent).
  * - `zoRankSgd`: a failed candidate skips the step (a ranking with a hole is not a ranking); with the line
  *   search, a failure in the search round drops the estimation round too. Rank rounds with `tellRanking`, or
  *   tell values and the tuner ranks them (ties by candidate index).
  * Failed and cancelled probes still count against the budget.
  *
- * **Budget.** A step starts only if its documented `queriesPerStep` (plus the final re-evaluation, if any)
+ * **Budget.** A budget is a number of queries or `{ queries, steps }` (anything else is refused); without
+ * one, the driver must stop the run (`tune` refuses to start without some limit). A step starts only if its documented `queriesPerStep` (plus the final re-evaluation, if any)
  * fits in what is left, and all its probes are charged when its round opens: a pair is never half asked, and
  * numTold ≤ numAsked ≤ numQueries ≤ budget.
  *
@@ -48,7 +54,9 @@ import type { Recommendation, Trial, TrialFailure, Tuner, TunerOptions } from '.
  *
  * **Checkpoints.** `save()` returns versioned, checksummed JSON of the whole state (estimator and transform
  * states with typed arrays, the seed-stream position, the open round and its told results); `resumeTuner`
- * continues bit for bit, also between ask and tell (the open trials are handed out again by `ask`).
+ * continues bit for bit, also between ask and tell (the open trials are handed out again by `ask`). The
+ * estimator's and the transform's `options` are recorded, and a resume with other ones is refused unless asked.
+ * `tell` checks that a trial object is this tuner's (its point must be the one this tuner asked with its id).
  *
  * @example
  * ```ts
