@@ -175,7 +175,7 @@ export function tunerOf<X>(core: Core): Tuner<X> {
     }
     if (i >= round.asked) throw new InvalidInput(what, `trial ${id} was not asked yet`, 'Tell only trials returned by ask() or askBatch().');
     if (round.status[i] !== PENDING) throw new InvalidInput(what, `trial ${id} was already told`, 'Tell each asked trial exactly once.');
-    if (typeof trial !== 'number' && JSON.stringify(trial.x) !== JSON.stringify(sp.decode(round.points[i]!))) {
+    if (typeof trial !== 'number' && !samePoint(trial, round.points[i]!, sp)) {
       throw new InvalidInput(what, `trial ${id} was not asked by this tuner (its point differs from this tuner's trial ${id})`, 'Tell each tuner the trials it handed out.');
     }
     return { round, i };
@@ -308,6 +308,15 @@ export function tunerOf<X>(core: Core): Tuner<X> {
     space: sp,
   };
   return tuner;
+}
+
+/** True when a told trial object carries the point this tuner asked: its `u`, or its `x` after a JSON round trip. */
+function samePoint<X>(trial: Trial<X>, point: Float32Array, sp: Space<X>): boolean {
+  const u = trial.u as ArrayLike<number> | null | undefined;
+  if (u === null || u === undefined || typeof u.length !== 'number') return JSON.stringify(trial.x) === JSON.stringify(sp.decode(point));
+  if (u.length !== point.length) return false;
+  for (let k = 0; k < point.length; k++) if (u[k] !== point[k]) return false;
+  return true;
 }
 
 function checkFailure(result: unknown): true {

@@ -128,11 +128,15 @@ export async function tune<X>(tuner: Tuner<X>, options: TuneOptions<X>): Promise
   options.signal?.addEventListener('abort', onSignal, { once: true });
   const timer = timeMs === undefined ? undefined : setTimeout(timeUp, timeMs);
 
+  // One signal per evaluation in flight (never more than one listener per signal, at any concurrency), reused
+  // once its evaluation has settled: creating an AbortController per query would cost more than a fast objective.
+  const idle: AbortController[] = [];
   const launch = (trial: Trial<X>): void => {
-    const controller = new AbortController();
+    const controller = idle.pop() ?? new AbortController();
     inFlight.set(trial.id, controller);
     void settle(executor, trial, controller.signal).then((s) => {
-      if (inFlight.get(trial.id) !== controller) return; // abandoned by a stop
+      if (stoppedBy !== undefined) return; // abandoned by a stop
+      idle.push(controller);
       arrived.push(s);
       wake?.();
     });

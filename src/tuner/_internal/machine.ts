@@ -10,6 +10,7 @@ import type { Space } from '../space.js';
 import type { ReEvaluateOptions, TunerEvent } from '../types.js';
 import { allFinite } from './allFinite.js';
 import { clipProbe } from './clipProbe.js';
+import { copyState } from './copyState.js';
 import { degenerate } from './degenerate.js';
 
 /** Status of a trial of a round. */
@@ -222,7 +223,7 @@ export function complete(core: Core, ranking: Int32Array | undefined): TunerEven
   try {
     // Copy on write: estimators may update their buffers in place (withTransform's momentum, Adam moments), and
     // an abandoned step must leave the state exactly as it was.
-    combined = config.estimator.combine(copyOf(round.eState), round.batch, responses, core.params);
+    combined = config.estimator.combine(copyState(round.eState), round.batch, responses, core.params);
   } catch (e) {
     if (e instanceof ZerothError) return abandon(core, `the estimator refused the results: ${e.message}`);
     throw e;
@@ -233,7 +234,7 @@ export function complete(core: Core, ranking: Int32Array | undefined): TunerEven
     return start(core, 'step', round.seed, round.index + 1, combined.state);
   }
   if (!finiteUpdate(combined.update)) return abandon(core, 'the estimate is not finite (e.g. both probes of a pair clipped to the same point)');
-  const snapshot = copyOf(core.tState);
+  const snapshot = copyState(core.tState);
   const x = core.params[0]!.data;
   const before = x.slice();
   try {
@@ -258,15 +259,6 @@ export function complete(core: Core, ranking: Int32Array | undefined): TunerEven
   const event: TunerEvent = { type: 'step', step: core.steps, value: combined.value, queries: core.charged };
   advance(core);
   return event;
-}
-
-/** A deep copy of plain state data (typed arrays included, bit for bit); the value itself if it cannot be cloned. */
-function copyOf<T>(state: T): T {
-  try {
-    return structuredClone(state);
-  } catch {
-    return state;
-  }
 }
 
 function noteSeen(core: Core, round: Round, i: number): void {
