@@ -131,8 +131,9 @@ describe('the zeroth command under signals, bad paths and failing objectives', (
 
   test('a run in which every evaluation fails exits 1 and prints the first error; it never replaces a good checkpoint', async () => {
     const broken = file('broken.mjs', "export default () => { throw new Error('service down'); };\n");
-    const r = await inProcess(['tune', '--objective', broken, '--space', spaceFile, '--budget', '200', '--workers', '0', '--no-progress']);
+    const r = await inProcess(['tune', '--objective', broken, '--space', spaceFile, '--budget', '200', '--workers', '0']);
     expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/queries · 0 steps \(20 skipped\) · 20 failed · best seen — ·/); // the progress line says so too
     expect(result(r)).toMatchObject({ failed: 20, stoppedBy: { reason: 'error' } });
     expect(r.stderr).toMatch(/zeroth: 20 evaluations failed; the first: trial 0: The objective threw at trial 0: service down/);
     const text = await inProcess(['tune', '--objective', file('text.mjs', "export default () => 'NaN';\n"), '--space', spaceFile, '--budget', '10', '--workers', '0', '--no-progress']);
@@ -180,6 +181,11 @@ describe('the zeroth command under signals, bad paths and failing objectives', (
     expect(log.code).toBe(2);
     expect(log.stderr).toMatch(/^zeroth: cannot open the trial log \/nonexistent\/dir\/t\.jsonl: ENOENT/);
     expect(existsSync(marker)).toBe(false);
+    // A log that fails to write later (a full disk): the run ends, prints its result, says why and exits 1.
+    const full = await inProcess([...run, '--log', '/dev/full']);
+    expect(full.code).toBe(1);
+    expect(result(full)).toMatchObject({ stoppedBy: { reason: 'queries' } });
+    expect(full.stderr).toMatch(/^zeroth: could not write the trial log \/dev\/full: ENOSPC[^\n]*\n$/);
 
     // The objective removes the checkpoint's folder during the run: the result is printed anyway.
     const doomed = join(dir, 'doomed');
