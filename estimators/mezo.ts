@@ -65,6 +65,7 @@ export function mezo(options: MezoOptions = {}): Estimator<MezoState> {
   return {
     name: 'mezo',
     response: 'values',
+    combineReadsValues: false,
     restore,
     options: recordOptions({ sigma: options.sigma ?? 1e-3, weightDecay, decayMask: mask, restore, evaluateBase }),
     queriesPerStep: () => (evaluateBase ? 3 : 2),

@@ -79,6 +79,7 @@ export function spsa(options: SpsaOptions = {}): Estimator<SpsaState> {
     name,
     response: 'values',
     options: recordOptions({ sigma: options.sigma ?? 1e-3, distribution, difference, numProbes: q, commonRandomNumbers: crn }),
+    combineReadsValues: false,
     queriesPerStep: () => (difference === 'central' ? 2 * q : 1 + q),
     init: () => ({ step: 0 }),
     propose(state: SpsaState, _params: Params, seed: number): ProbeBatch {

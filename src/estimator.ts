@@ -42,6 +42,12 @@ export interface Estimator<S = unknown> {
    * them. Optional: an estimator without it is not checked.
    */
   readonly options?: Readonly<Record<string, unknown>>;
+  /**
+   * `false` declares that `combine` uses the shapes of `params` only, never their values. The optimizer may then
+   * leave the parameters at the last probe point while `combine` runs and fuse the restore with the update
+   * (one pass over the parameters instead of two). Left out, it counts as `true`.
+   */
+  readonly combineReadsValues?: boolean;
   /** Queries one step costs for these parameters (the documented count; the law suites check it). */
   queriesPerStep(params: Params): number;
   /** Initial state for these parameters. */

@@ -22,6 +22,7 @@ export function identity(): Transform<EmptyState> {
   return {
     name: 'identity',
     options: {},
+    readsValues: false,
     init(_params: Params): EmptyState {
       return emptyState;
     },

@@ -43,6 +43,7 @@ export function scaleByLearningRate(learningRate: number | Schedule): Transform<
   return {
     name: 'scaleByLearningRate',
     options: recordOptions({ learningRate }),
+    readsValues: false,
     init(_params: Params): ScaleByLearningRateState {
       return { count: 0 };
     },

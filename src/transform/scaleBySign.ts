@@ -29,6 +29,7 @@ export function scaleBySign(): Transform<EmptyState> {
   return {
     name: 'scaleBySign',
     options: {},
+    readsValues: false,
     init(_params: Params): EmptyState {
       return emptyState;
     },

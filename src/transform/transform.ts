@@ -19,6 +19,12 @@ export interface Transform<S = unknown> {
    * Optional: a transform without it is not checked.
    */
   readonly options?: Readonly<Record<string, unknown>>;
+  /**
+   * `false` declares that `update` uses the shapes of `params` only, never their values (see
+   * `Estimator.combineReadsValues`: the optimizer may then fuse the restore of the last probe with the step).
+   * Left out, it counts as `true`.
+   */
+  readonly readsValues?: boolean;
   init(params: Params): S;
   update(update: Update, state: S, params: Params): readonly [Update, S];
 }
