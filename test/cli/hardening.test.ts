@@ -1,47 +1,14 @@
-import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test, vi } from 'vitest';
 import { estimators } from '../../estimators/index.js';
 import { main } from '../../src/node/cli.js';
 import { benchPlans, runBench } from '../../src/node/tunerBench.js';
+import { scratch, zeroth as run, type Run } from './_harness.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const tsx = pathToFileURL(createRequire(join(root, 'package.json')).resolve('tsx')).href;
-const cliPath = join(root, 'src/node/cli.ts');
-const dir = mkdtempSync(join(tmpdir(), 'zeroth-cli-hard-'));
-const file = (name: string, text: string): string => {
-  const path = join(dir, name);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
-  return path;
-};
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** Milliseconds from the signal `during` sent to the exit. */
-  readonly afterSignalMs?: number;
-}
-
-/** Runs `zeroth …` in a child process; `during` may send it signals (call `signalled()` when it does). */
-function zeroth(args: readonly string[], during?: (child: ReturnType<typeof spawn>, signalled: () => void) => void): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', tsx, cliPath, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let sentAt: number | undefined;
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr, ...(sentAt === undefined ? {} : { afterSignalMs: Date.now() - sentAt }) }));
-    during?.(child, () => (sentAt = Date.now()));
-  });
-}
+const { dir, file } = scratch('zeroth-cli-hard-');
+const zeroth = (args: readonly string[], during?: (child: ReturnType<typeof spawn>, signalled: () => void) => void): Promise<Run> => run(dir, args, during);
 
 /** Sends `signal` once `ready()` holds (polled every 5 ms). */
 function signalWhen(ready: () => boolean, signal: NodeJS.Signals) {
