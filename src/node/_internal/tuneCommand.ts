@@ -85,21 +85,22 @@ async function run(args: readonly string[], help: string, signal: AbortSignal, s
     target === undefined ? undefined : checkpointFile({ path: target, ...(resumePath === undefined ? {} : { resumedFrom: resumePath }), force: o['force'] === true }, spec);
   if (everyMs !== undefined && checkpoint === undefined) throw new UsageError('--checkpoint-every needs --checkpoint FILE');
   const log = openLog(str(o, 'log'));
-  const problems: string[] = [];
-  log?.on('error', (e) => problems.push(`could not write the trial log ${str(o, 'log')}: ${e.message}`));
+  const problems = new Set<string>();
+  log?.on('error', (e) => problems.add(`could not write the trial log ${str(o, 'log')}: ${e.message}`));
 
   let executor: Executor<X> | undefined;
   let result: TuneResult<X> | undefined;
   const progress = progressBar(process.stderr, o['no-progress'] !== true);
   let lastSave = Date.now();
-  const save = (): void => {
+  /** Saves the run; a periodic save skipped because only failures came since the last one is not a problem. */
+  const save = (final: boolean): void => {
     if (checkpoint === undefined) return;
     try {
-      if (checkpoint.save(tuner, spec) === 'kept') {
-        problems.push(`every evaluation since the last save failed: ${target} was not ${resumePath === undefined ? 'written' : 'replaced (it keeps the last good state)'}`);
+      if (checkpoint.save(tuner, spec) === 'kept' && final) {
+        problems.add(`every evaluation since the last save failed: ${target} was not ${resumePath === undefined ? 'written' : 'replaced (it keeps the last good state)'}`);
       }
     } catch (e) {
-      problems.push(`could not write the checkpoint ${target}: ${(e as Error).message}`);
+      problems.add(`could not write the checkpoint ${target}: ${(e as Error).message}`);
     }
     lastSave = Date.now();
   };
@@ -129,7 +130,7 @@ async function run(args: readonly string[], help: string, signal: AbortSignal, s
           checkpoint?.noteResult(r.state === 'complete');
           log?.write(`${JSON.stringify({ id: r.trial.id, kind: r.trial.kind, step: r.trial.context.step, x: r.trial.x, state: r.state, ...(r.value === undefined ? {} : { value: r.value }), ...(r.error === undefined ? {} : { error: r.error }), elapsedMs: r.elapsedMs })}\n`);
           progress.update(state(r.elapsedMs));
-          if (everyMs !== undefined && Date.now() - lastSave >= everyMs) save();
+          if (everyMs !== undefined && Date.now() - lastSave >= everyMs) save(false);
         },
       });
       progress.done(state(result.elapsedMs));
@@ -138,7 +139,7 @@ async function run(args: readonly string[], help: string, signal: AbortSignal, s
     await executor?.close();
     if (log !== undefined) await new Promise<void>((done) => log.end(done));
   }
-  save();
+  save(true);
   const rec = tuner.recommend(policy === undefined ? {} : { policy });
   const best = tuner.recommend({ policy: 'bestSeen' });
   process.stdout.write(
@@ -162,14 +163,14 @@ async function run(args: readonly string[], help: string, signal: AbortSignal, s
   const sig = signalled();
   if (sig !== undefined) {
     if (checkpoint === undefined) process.stderr.write(`zeroth: ${sig === 'SIGINT' ? 'interrupted' : 'terminated'} without --checkpoint: nothing saved\n`);
-    else if (problems.length === 0) process.stderr.write(`zeroth: checkpoint saved to ${target}; continue with: zeroth tune --resume ${target}\n`);
+    else if (problems.size === 0) process.stderr.write(`zeroth: checkpoint saved to ${target}; continue with: zeroth tune --resume ${target}\n`);
     return EXIT[sig];
   }
   if (result?.stoppedBy.reason === 'error') {
     process.stderr.write(`zeroth: the run failed: ${result.stoppedBy.message}\n`);
     return EXIT.failed;
   }
-  return problems.length > 0 ? EXIT.failed : EXIT.ok;
+  return problems.size > 0 ? EXIT.failed : EXIT.ok;
 }
 
 /** Loads the objective (this thread) or starts the worker pool and checks the module; undefined if a signal came first. */
