@@ -8,5 +8,5 @@
  */
 export { webgpuBackend, type WebGpuBackend, type WebGpuBackendOptions, type WebGpuParams } from './webgpuBackend.js';
 export { webgpuBatchOracle, type WebGpuBatchOracle, type WebGpuBatchOracleOptions } from './webgpuBatchOracle.js';
-export { WebGpuData } from './webgpuBlock.js';
+export { WebGpuData } from './webgpuData.js';
 export { WebGpuUnavailable, describeAdapter, requestWebGpuDevice, type WebGpuDevice, type WebGpuDeviceOptions } from './webgpuDevice.js';

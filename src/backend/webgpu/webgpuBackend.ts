@@ -6,7 +6,7 @@ import { checkDirectionSeed, isZeroStep } from '../_internal/perturbBlock.js';
 import { GpuKernels } from './_internal/gpuKernels.js';
 import { exactDot, fusable, implicitBlock, perturbBlock } from './_internal/gpuOps.js';
 import type { WgslBuild } from './_internal/wgslKernels.js';
-import { WebGpuData } from './webgpuBlock.js';
+import { WebGpuData } from './webgpuData.js';
 import { requestWebGpuDevice, type WebGpuDeviceOptions } from './webgpuDevice.js';
 
 /** Parameters of the `webgpu` backend: blocks whose data is a {@link WebGpuData} (a `GPUBuffer`). */

@@ -9,7 +9,7 @@ import { GpuKernels } from './_internal/gpuKernels.js';
 import { floatBits } from './_internal/gpuOps.js';
 import { oracleKernel } from './_internal/oracleKernel.js';
 import type { WebGpuBackend } from './webgpuBackend.js';
-import { WebGpuData } from './webgpuBlock.js';
+import { WebGpuData } from './webgpuData.js';
 
 /** Options of {@link webgpuBatchOracle}. */
 export interface WebGpuBatchOracleOptions {

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import type { WgslBuild } from '../../../src/backend/webgpu/_internal/wgslKernels.js';
 import { webgpuBackend, type WebGpuBackend } from '../../../src/backend/webgpu/webgpuBackend.js';
-import type { WebGpuData } from '../../../src/backend/webgpu/webgpuBlock.js';
+import type { WebGpuData } from '../../../src/backend/webgpu/webgpuData.js';
 import { requestWebGpuDevice } from '../../../src/backend/webgpu/webgpuDevice.js';
 import { backendLaws, type BackendLaw } from '../../laws/backendLaws.js';
 import { checkFloatOps } from './floatOps.js';

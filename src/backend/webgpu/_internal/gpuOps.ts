@@ -4,7 +4,7 @@ import { streamKey } from '../../../rng/streamKey.js';
 import { streams } from '../../../rng/streams.js';
 import type { Block, Direction, UpdateTerm } from '../../../types.js';
 import { denseEntry, isZeroStep } from '../../_internal/perturbBlock.js';
-import type { WebGpuData } from '../webgpuBlock.js';
+import type { WebGpuData } from '../webgpuData.js';
 import type { GpuKernels } from './gpuKernels.js';
 import { DOT_CHUNK, WORKGROUP } from './wgslKernels.js';
 
