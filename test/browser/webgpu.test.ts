@@ -69,6 +69,9 @@ describe('webgpuBatchOracle in Chromium', () => {
     expect(r['cge']!.same).toBe(true);
     expect(r['cge']!.bytesPerStep).toBe(4 * 2 * 61);
   });
+  it('perturbTermsInPlace (one pass per block for seeded and params terms) gives one cpu perturbInPlace per term, bit for bit', async () => {
+    expect(await call('oracle', 'terms')).toEqual([]);
+  });
   it('an estimator that reads parameter values on the host (cge magnitude sparsity) refuses device blocks with a typed error', async () => {
     expect(await call('oracle', 'hostValues')).toMatch(/^INVALID_INPUT: .*on a device/);
   });

@@ -127,6 +127,39 @@ export async function oracleChecks(backend: WebGpuBackend, name: string): Promis
     oracle.dispose();
     return { first, last, bytesPerStep };
   }
+  if (name === 'terms') {
+    // perturbTermsInPlace (one pass per block for Gaussian, Rademacher and params runs; the rest one by one) gives
+    // the bits of one cpu perturbInPlace per term, in order
+    const failures: string[] = [];
+    for (let trial = 0; trial < 12; trial++) {
+      const host = params([1 + ((trial * 37) % 90), 3 * (1 + (trial % 7))], trial);
+      const kinds: Direction[] = [
+        { kind: 'gaussian', seed: 1000 + trial },
+        { kind: 'rademacher', seed: 77 * trial },
+        { kind: 'params', blocks: [trial % 2 === 0, true] },
+        { kind: 'coordinate', block: 1, index: trial % 3 },
+        { kind: 'dense', blocks: [undefined, Float32Array.from({ length: host[1]!.data.length }, (_, i) => i - 2.5)] },
+        { kind: 'none' },
+        { kind: 'gaussian', seed: 0xffffffff - trial },
+      ];
+      const terms = Array.from({ length: 2 + (trial % 6) }, (_, j) => ({
+        direction: kinds[(trial + 3 * j) % kinds.length]!,
+        coeff: j % 5 === 4 ? 0 : (j % 2 === 0 ? 1 : -1) * 10 ** (-(trial % 4) - j),
+      }));
+      const want = cpu.copy(host);
+      for (const t of terms) cpu.perturbInPlace(t.direction, t.coeff, want);
+      const x = backend.copy(host);
+      backend.perturbTermsInPlace(terms, x);
+      const got = await backend.readAll(x);
+      backend.dispose(x);
+      got.forEach((g, b) =>
+        g.forEach((v, i) => {
+          if (!Object.is(v, want[b]!.data[i]!) && failures.length < 5) failures.push(`trial ${trial} block ${b} element ${i}: ${v} vs ${want[b]!.data[i]}`);
+        }),
+      );
+    }
+    return failures;
+  }
   if (name === 'hostValues') {
     // an estimator that reads parameter values on the host refuses device blocks with a typed error
     const oracle = await webgpuBatchOracle({ backend, dim: 8, wgsl: checksumWgsl });
