@@ -43,7 +43,8 @@ function params(lengths: readonly number[], seed: number): Params {
   return lengths.map((n, b) => ({
     name: `b${b}`,
     shape: b === 1 && n % 3 === 0 ? [3, n / 3] : [n],
-    data: Float32Array.from({ length: n }, (_, i) => Math.sin(seed + 0.7 * i + b) * (i % 5 === 0 ? 1e-3 : 3)),
+    // with subnormals and −0 among the values, so that the software path (second pass) is exercised
+    data: Float32Array.from({ length: n }, (_, i) => (i % 11 === 3 ? 3e-39 * (i % 2 ? -1 : 1) : i % 13 === 5 ? -0 : Math.sin(seed + 0.7 * i + b) * (i % 5 === 0 ? 1e-3 : 3))),
   }));
 }
 

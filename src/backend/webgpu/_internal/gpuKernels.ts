@@ -1,6 +1,6 @@
 /// <reference types="@webgpu/types" />
 import { ZerothError } from '../../../errors.js';
-import { WORKGROUP, exactBuild, kernelBodies, wgslModule, type KernelName, type WgslBuild } from './wgslKernels.js';
+import { WORKGROUP, exactBuild, kernelBodies, twoPass, wgslModule, type KernelName, type WgslBuild } from './wgslKernels.js';
 
 /** The per-dispatch words of the uniform block (see wgslKernels.ts). */
 export interface Uniforms {
@@ -51,7 +51,12 @@ export class GpuKernels {
     only?: readonly KernelName[],
   ): Promise<GpuKernels> {
     const own = Object.entries(kernelBodies).filter(([name]) => only === undefined || only.includes(name as KernelName));
-    const bodies: [string, string][] = [...own, ...Object.entries(extra)];
+    const bodies: [string, string][] = [];
+    for (const [name, body] of [...own, ...Object.entries(extra)]) {
+      const passes = twoPass(body);
+      if (passes === undefined) bodies.push([name, body]);
+      else bodies.push([name, passes.fast], [`${name}:full`, passes.full]);
+    }
     const pipelines = new Map<string, GPUComputePipeline>();
     await Promise.all(
       bodies.map(async ([name, body]) => {
@@ -69,7 +74,7 @@ export class GpuKernels {
     const groups = Math.ceil(threads / WORKGROUP);
     const gx = Math.min(groups, MAX_GROUPS);
     const gy = Math.ceil(groups / gx);
-    const words = new ArrayBuffer(32);
+    const words = new ArrayBuffer(48);
     const w = new Uint32Array(words);
     w[0] = uniforms.n;
     w[1] = uniforms.k1 ?? 0;
@@ -79,19 +84,36 @@ export class GpuKernels {
     w[5] = gx;
     w[6] = uniforms.p0 ?? 0;
     w[7] = uniforms.p1 ?? 0;
-    const uniform = this.device.createBuffer({ size: 32, usage: 0x40 | 0x8, mappedAtCreation: true }); // UNIFORM | COPY_DST
+    w[8] = gy;
+    const uniform = this.device.createBuffer({ size: 48, usage: 0x40 | 0x8, mappedAtCreation: true }); // UNIFORM | COPY_DST
     new Uint8Array(uniform.getMappedRange()).set(new Uint8Array(words));
     uniform.unmap();
     this.pending.push(uniform);
-    const bindGroup = this.device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [{ binding: 0, resource: { buffer: uniform } }, ...buffers.map((buffer, i) => ({ binding: i + 1, resource: { buffer } }))],
-    });
+    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniform } }, ...buffers.map((buffer, i) => ({ binding: i + 1, resource: { buffer } }))];
+    const full = this.pipelines.get(`${kernel}:full`);
+    let mask: GPUBuffer | undefined;
+    let args: GPUBuffer | undefined;
+    if (full !== undefined) {
+      // the second pass of a two-pass kernel (wgslKernels.ts): a bit per thread, indirect arguments (0, 0, 1)
+      mask = this.scratch(Math.ceil((gx * gy * WORKGROUP) / 32) * 4);
+      args = this.device.createBuffer({ size: 16, usage: 0x80 | 0x100, mappedAtCreation: true }); // STORAGE | INDIRECT
+      new Uint32Array(args.getMappedRange()).set([0, 0, 1, 0]);
+      args.unmap();
+      this.pending.push(args);
+      entries.push({ binding: 8, resource: { buffer: mask } }, { binding: 9, resource: { buffer: args } });
+    }
     const pass = this.commands().beginComputePass();
     pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
+    pass.setBindGroup(0, this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }));
     pass.dispatchWorkgroups(gx, gy);
     pass.end();
+    if (full !== undefined) {
+      const second = this.commands().beginComputePass();
+      second.setPipeline(full);
+      second.setBindGroup(0, this.device.createBindGroup({ layout: full.getBindGroupLayout(0), entries: entries.slice(0, -1) }));
+      second.dispatchWorkgroupsIndirect(args!, 0);
+      second.end();
+    }
     if (this.pending.length >= 64) this.flush();
   }
 

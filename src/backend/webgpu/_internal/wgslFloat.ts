@@ -28,6 +28,8 @@ const HID: u32 = 0x00800000u;
 const QNAN: u32 = 0x7fc00000u;
 
 var<private> kz: u32;
+// set by the checked operations q_add, q_mul when a result needs the software path (see wgslKernels.ts)
+var<private> bad: bool;
 
 fn rb(x: f32) -> f32 { return bitcast<f32>(bitcast<u32>(x) ^ kz); }
 fn flip(x: f32, neg: bool) -> f32 { return bitcast<f32>(bitcast<u32>(x) ^ select(0u, SIGN, neg)); }
@@ -152,6 +154,28 @@ fn f_add(a: f32, b: f32) -> f32 {
   let s = bitcast<u32>(nat_add(a, b));
   if (plain(ba) && plain(bb) && plain_res(s)) { return bitcast<f32>(s ^ kz); }
   return bitcast<f32>(soft_add(ba, bb) ^ kz);
+}
+
+// The checked operations of the first pass of a two-pass kernel: the exact result whenever it is cheap (both
+// operands normal and the native result normal and at least 2^-125, or an exact zero operand), else they set
+// \`bad\` and the thread's element is left to the second pass, which runs the full f_add / f_mul.
+fn zero_bits(b: u32) -> bool { return (b & 0x7fffffffu) == 0u; }
+fn q_mul(a: f32, b: f32) -> f32 {
+  let ba = bitcast<u32>(a); let bb = bitcast<u32>(b);
+  let p = bitcast<u32>(nat_mul(a, b));
+  let pa = plain(ba) || zero_bits(ba); let pb = plain(bb) || zero_bits(bb);
+  if (pa && pb && (zero_bits(ba) || zero_bits(bb))) { return bitcast<f32>(((ba ^ bb) & SIGN) ^ kz); }
+  if (!(plain(ba) && plain(bb) && plain_res(p))) { bad = true; }
+  return bitcast<f32>(p ^ kz);
+}
+fn q_add(a: f32, b: f32) -> f32 {
+  let ba = bitcast<u32>(a); let bb = bitcast<u32>(b);
+  if (zero_bits(ba) && plain(bb)) { return b; }
+  if (zero_bits(bb) && plain(ba)) { return a; }
+  if (zero_bits(ba) && zero_bits(bb)) { return bitcast<f32>((ba & bb) ^ kz); }
+  let s = bitcast<u32>(nat_add(a, b));
+  if (!(plain(ba) && plain(bb) && plain_res(s))) { bad = true; }
+  return bitcast<f32>(s ^ kz);
 }
 
 // f32(f32(a * b) + c): the product is rounded before the sum (never fused)

@@ -80,6 +80,8 @@ fn g_mul(a: f32, b: f32) -> f32 { return nat_mul(a, b); }
 fn g_add(a: f32, b: f32) -> f32 { return nat_add(a, b); }
 fn g_mad(a: f32, b: f32, c: f32) -> f32 { return nat_muladd(a, b, c); }
 fn g_mulz(a: f32, b: f32) -> f32 { return nat_mul(a, b); }
+fn q_add(a: f32, b: f32) -> f32 { return nat_add(a, b); }
+fn q_mul(a: f32, b: f32) -> f32 { return nat_mul(a, b); }
 fn f_div_pos(a: f32, b: f32) -> f32 { return nat_div(a, b); }
 fn f_sqrt_pos(a: f32) -> f32 { return nat_sqrt(a); }
 `;

@@ -18,11 +18,12 @@ export const WORKGROUP = 64;
 export const DOT_CHUNK = 16384;
 
 /**
- * The uniform block of every dispatch (32 bytes): `n` elements, stream keys, `a` the float32 scale, `zero` (always
- * 0: the compiler barrier `kz`), `nx` workgroups per row of the dispatch grid, and two kernel-specific words.
+ * The uniform block of every dispatch (48 bytes): `n` elements, stream keys, `a` the float32 scale, `zero` (always
+ * 0: the compiler barrier `kz`), `nx` workgroups per row of the dispatch grid, two kernel-specific words, `gy`
+ * rows of the grid, and padding.
  */
 const header = /* wgsl */ `
-struct Uni { n: u32, k1: u32, k2: u32, a: f32, zero: u32, nx: u32, p0: u32, p1: u32 }
+struct Uni { n: u32, k1: u32, k2: u32, a: f32, zero: u32, nx: u32, p0: u32, p1: u32, gy: u32, r0: u32, r1: u32, r2: u32 }
 @group(0) @binding(0) var<uniform> u: Uni;
 fn thread_index(w: vec3<u32>, l: u32) -> u32 { return (w.y * u.nx + w.x) * ${WORKGROUP}u + l; }
 `;
@@ -41,10 +42,12 @@ export const kernelBodies = {
 @group(0) @binding(2) var<storage, read> terms: array<vec4<u32>>;
 ${entry} {
   kz = u.zero;
-  let k = (u.p0 >> 1u) + thread_index(w, l);
+  let t = thread_index(w, l);
+  let k = (u.p0 >> 1u) + t;
   let s0 = 2u * k;
   let end = u.p0 + u.n;
   if (s0 >= end) { return; }
+  BEGIN(t);
   let has0 = s0 >= u.p0;
   let has1 = s0 + 1u < end;
   var v = vec2<f32>(0.0, 0.0);
@@ -60,8 +63,9 @@ ${entry} {
       d = vec2<f32>(select(-1.0, 1.0, ((word >> (s0 & 31u)) & 1u) == 1u), select(-1.0, 1.0, ((word >> ((s0 + 1u) & 31u)) & 1u) == 1u));
     }
     let c = bitcast<f32>(term.z);
-    for (var e = 0u; e < 2u; e++) { v[e] = f_add(v[e], f_mul(c, d[e])); }
+    for (var e = 0u; e < 2u; e++) { v[e] = F_ADD(v[e], F_MUL(c, d[e])); }
   }
+  COMMIT(t);
   if (has0) { x[s0 - u.p0] = v.x; }
   if (has1) { x[s0 + 1u - u.p0] = v.y; }
 }
@@ -74,12 +78,19 @@ ${entry} {
 @group(0) @binding(1) var<storage, read_write> x: array<f32>;
 ${entry} {
   kz = u.zero;
-  let i0 = 4u * thread_index(w, l);
+  let t = thread_index(w, l);
+  let i0 = 4u * t;
   if (i0 >= u.n) { return; }
+  BEGIN(t);
   let word = stream_word(u.k1, u.k2, i0 >> 5u);
+  var r = vec4<f32>(0.0, 0.0, 0.0, 0.0);
   for (var c = 0u; c < 4u; c++) {
     let i = i0 + c;
-    if (i < u.n) { x[i] = f_add(x[i], flip(u.a, ((word >> (i & 31u)) & 1u) == 0u)); }
+    if (i < u.n) { r[c] = F_ADD(x[i], flip(u.a, ((word >> (i & 31u)) & 1u) == 0u)); }
+  }
+  COMMIT(t);
+  for (var c = 0u; c < 4u; c++) {
+    if (i0 + c < u.n) { x[i0 + c] = r[c]; }
   }
 }
 `,
@@ -90,7 +101,11 @@ ${entry} {
 ${entry} {
   kz = u.zero;
   let i = thread_index(w, l);
-  if (i < u.n) { y[i] = f_add(y[i], f_mul(u.a, v[i])); }
+  if (i >= u.n) { return; }
+  BEGIN(i);
+  let r = F_ADD(y[i], F_MUL(u.a, v[i]));
+  COMMIT(i);
+  y[i] = r;
 }
 `,
   /** x_i = f32(a · x_i). */
@@ -99,7 +114,11 @@ ${entry} {
 ${entry} {
   kz = u.zero;
   let i = thread_index(w, l);
-  if (i < u.n) { x[i] = f_mul(u.a, x[i]); }
+  if (i >= u.n) { return; }
+  BEGIN(i);
+  let r = F_MUL(u.a, x[i]);
+  COMMIT(i);
+  x[i] = r;
 }
 `,
   /** x_p0 += a (one element). */
@@ -107,7 +126,12 @@ ${entry} {
 @group(0) @binding(1) var<storage, read_write> x: array<f32>;
 ${entry} {
   kz = u.zero;
-  if (thread_index(w, l) == 0u) { x[u.p0] = f_add(x[u.p0], u.a); }
+  let t = thread_index(w, l);
+  if (t != 0u) { return; }
+  BEGIN(t);
+  let r = F_ADD(x[u.p0], u.a);
+  COMMIT(t);
+  x[u.p0] = r;
 }
 `,
   /**
@@ -124,9 +148,12 @@ ${entry} {
   if (i >= u.n) { return; }
   let row = i / u.p0;
   let c = i - row * u.p0;
+  BEGIN(i);
   var acc = 0.0;
-  for (var j = 0u; j < u.p1; j++) { acc = f_add(acc, f_mul(uu[row * u.p1 + j], vv[c * u.p1 + j])); }
-  x[i] = f_add(x[i], f_mul(u.a, acc));
+  for (var j = 0u; j < u.p1; j++) { acc = F_ADD(acc, F_MUL(uu[row * u.p1 + j], vv[c * u.p1 + j])); }
+  let r = F_ADD(x[i], F_MUL(u.a, acc));
+  COMMIT(i);
+  x[i] = r;
 }
 `,
   /**
@@ -188,6 +215,37 @@ ${entry} {
 
 /** The name of a kernel. */
 export type KernelName = keyof typeof kernelBodies;
+
+/**
+ * The two passes of a kernel written with F_ADD, F_MUL, BEGIN(t) and COMMIT(t) (a thread computes its results, then
+ * writes them after COMMIT): the first (`fast`) uses the checked operations q_add, q_mul and leaves a thread whose
+ * operands or results need the software path unwritten, marking it in a bit mask and raising the indirect dispatch
+ * arguments of the second pass; the second (`full`) runs only the marked threads with the exact f_add, f_mul.
+ * Same bits as one pass of f_add/f_mul; software adapters that execute a branch's code whether or not a lane takes
+ * it (SwiftShader) run the first pass without the software path's cost.
+ */
+export function twoPass(body: string): { readonly fast: string; readonly full: string } | undefined {
+  if (!body.includes('BEGIN(')) return undefined;
+  const fast =
+    `@group(0) @binding(8) var<storage, read_write> z_mask: array<atomic<u32>>;
+@group(0) @binding(9) var<storage, read_write> z_args: array<atomic<u32>>;
+fn mark(t: u32) { atomicOr(&z_mask[t >> 5u], 1u << (t & 31u)); atomicMax(&z_args[0], u.nx); atomicMax(&z_args[1], u.gy); }
+` +
+    body
+      .replace(/F_ADD\(/g, 'q_add(')
+      .replace(/F_MUL\(/g, 'q_mul(')
+      .replace(/BEGIN\((\w+)\);/g, 'bad = false;')
+      .replace(/COMMIT\((\w+)\);/g, 'if (bad) { mark($1); return; }');
+  const full =
+    `@group(0) @binding(8) var<storage, read> z_mask: array<u32>;
+` +
+    body
+      .replace(/F_ADD\(/g, 'f_add(')
+      .replace(/F_MUL\(/g, 'f_mul(')
+      .replace(/BEGIN\((\w+)\);/g, 'if (((z_mask[$1 >> 5u] >> ($1 & 31u)) & 1u) == 0u) { return; }')
+      .replace(/COMMIT\((\w+)\);/g, '');
+  return { fast, full };
+}
 
 /** A complete WGSL module: the hooks, the float library of the construction, the streams, the uniform block and `body`. */
 export function wgslModule(body: string, build: WgslBuild = exactBuild): string {
