@@ -1,0 +1,203 @@
+import { Queue, QueueEvents, type ConnectionOptions, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { bullConnection, redisOptions } from './connection.js';
+
+/** Counters of a coordinator's jobs. */
+export interface JobStats {
+  /** Jobs submitted (each distinct job once). */
+  readonly submitted: number;
+  /** Jobs that came back with a result (each counted once). */
+  readonly completed: number;
+  /** Jobs that came back failed (the objective threw, or the job stalled too often). */
+  readonly failed: number;
+  /** Answers that matched no job waited for: duplicates, late answers, other coordinators' jobs. */
+  readonly ignored: number;
+  /** Jobs submitted again after Redis lost them (a restart) or an answer went missing. */
+  readonly resubmitted: number;
+}
+
+interface Waiting {
+  readonly name: string;
+  readonly data: unknown;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+  addedAt: number;
+}
+
+/** Options of {@link JobClient}. */
+export interface JobClientOptions {
+  readonly redis: string;
+  readonly queue: string;
+  /** BullMQ key prefix. @defaultValue 'zeroth' */
+  readonly prefix?: string;
+  /** Pending jobs older than this are looked up in Redis (missed answers, lost jobs). @defaultValue 10000 */
+  readonly checkMs?: number;
+}
+
+/**
+ * The coordinator's side of a BullMQ queue: submits jobs under deterministic ids and resolves each with its
+ * result exactly once. Answers arrive through the queue's event stream; an answer for a job not waited for is
+ * ignored and counted. After Redis restarts (the connection becomes ready again), every pending job is
+ * submitted again under the same id: BullMQ keeps one job per id, so nothing runs twice while Redis still
+ * has it, and nothing is lost when it does not.
+ */
+export class JobClient {
+  readonly queue: Queue;
+  readonly events: QueueEvents;
+  private readonly pending = new Map<string, Waiting>();
+  private readonly counts = { submitted: 0, completed: 0, failed: 0, ignored: 0, resubmitted: 0 };
+  private readonly checkMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly client: Redis;
+
+  private constructor(options: JobClientOptions) {
+    const prefix = options.prefix ?? 'zeroth';
+    // The queue's connection is ours, so that a reconnection (Redis restarted) can be seen.
+    this.client = new Redis(redisOptions(options.redis));
+    this.client.on('error', () => undefined);
+    this.queue = new Queue(options.queue, { connection: this.client as unknown as ConnectionOptions, prefix });
+    this.events = new QueueEvents(options.queue, { connection: bullConnection(options.redis), prefix });
+    this.checkMs = options.checkMs ?? 10_000;
+    this.events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, true, returnvalue));
+    this.events.on('failed', ({ jobId, failedReason }) => this.settle(jobId, false, failedReason));
+    this.events.on('duplicated', ({ jobId }) => void this.lookUp(jobId));
+    this.queue.on('error', () => undefined);
+    this.events.on('error', () => undefined);
+  }
+
+  /** Connects (resolves once Redis answered). */
+  static async open(options: JobClientOptions): Promise<JobClient> {
+    const c = new JobClient(options);
+    try {
+      await Promise.all([c.queue.waitUntilReady(), c.events.waitUntilReady()]);
+      c.client.on('ready', c.onReady);
+      c.timer = setInterval(() => c.sweep(), Math.max(250, Math.min(c.checkMs, 5000)));
+      c.timer.unref();
+    } catch (e) {
+      await c.close();
+      throw e;
+    }
+    return c;
+  }
+
+  get stats(): JobStats {
+    return { ...this.counts };
+  }
+
+  /** Jobs waited for. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** Submits a job and resolves with its result (rejects with its failure reason, or the signal's reason). */
+  run(name: string, data: unknown, jobId: string, signal?: AbortSignal): Promise<unknown> {
+    if (this.closed) return Promise.reject(new Error('the job client is closed'));
+    if (this.pending.has(jobId)) return Promise.reject(new Error(`job ${jobId} is already waited for`));
+    return new Promise<unknown>((resolve, reject) => {
+      if (signal?.aborted) return reject(reason(signal));
+      const onAbort = (): void => {
+        if (this.pending.delete(jobId)) {
+          reject(reason(signal!));
+          this.queue.remove(jobId).catch(() => undefined);
+        }
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const done = (): void => signal?.removeEventListener('abort', onAbort);
+      this.pending.set(jobId, {
+        name,
+        data,
+        addedAt: Date.now(),
+        resolve: (v) => (done(), resolve(v)),
+        reject: (e) => (done(), reject(e)),
+      });
+      this.counts.submitted++;
+      this.add(jobId);
+    });
+  }
+
+  /** Closes the queue and the event stream; pending jobs are rejected. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.client.off('ready', this.onReady);
+    for (const [id, w] of this.pending) {
+      this.pending.delete(id);
+      w.reject(new Error('the job client was closed'));
+    }
+    await Promise.allSettled([this.events.close(), this.queue.close()]);
+    this.client.disconnect();
+  }
+
+  private add(jobId: string): void {
+    const w = this.pending.get(jobId);
+    if (w === undefined) return;
+    w.addedAt = Date.now();
+    this.queue
+      .add(w.name, w.data, { jobId, attempts: 1, removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } })
+      .catch((e: unknown) => {
+        // The connection dropped mid-command: onReady submits it again.
+        if (this.closed) return;
+        if (!/Connection|closed|ECONN|EPIPE/i.test(String(e))) this.settle(jobId, false, `could not submit the job: ${String(e)}`);
+      });
+  }
+
+  private settle(jobId: string, ok: boolean, result: unknown): void {
+    const w = this.pending.get(jobId);
+    if (w === undefined) {
+      this.counts.ignored++;
+      return;
+    }
+    this.pending.delete(jobId);
+    if (ok) {
+      this.counts.completed++;
+      w.resolve(result);
+    } else {
+      this.counts.failed++;
+      w.reject(new Error(typeof result === 'string' ? result : 'the job failed'));
+    }
+  }
+
+  /** A job that already existed, or whose answer may have been missed: take its result if it has one. */
+  private async lookUp(jobId: string): Promise<void> {
+    if (!this.pending.has(jobId) || this.closed) return;
+    let job: Job | undefined;
+    try {
+      job = await this.queue.getJob(jobId);
+    } catch {
+      return;
+    }
+    if (!this.pending.has(jobId)) return;
+    if (job === undefined) {
+      this.counts.resubmitted++;
+      this.add(jobId);
+      return;
+    }
+    if (job.finishedOn !== undefined && job.finishedOn > 0) {
+      if (job.failedReason !== undefined && job.failedReason !== '' && job.returnvalue == null) this.settle(jobId, false, job.failedReason);
+      else this.settle(jobId, true, job.returnvalue);
+    } else {
+      const w = this.pending.get(jobId);
+      if (w !== undefined) w.addedAt = Date.now();
+    }
+  }
+
+  private readonly onReady = (): void => {
+    // The first 'ready' after open is a reconnection: Redis may have lost every job. Submit the pending ones again.
+    for (const id of this.pending.keys()) {
+      this.counts.resubmitted++;
+      this.add(id);
+    }
+  };
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [id, w] of this.pending) if (now - w.addedAt > this.checkMs) void this.lookUp(id);
+  }
+}
+
+function reason(signal: AbortSignal): Error {
+  const r: unknown = signal.reason;
+  return r instanceof Error ? r : new Error('aborted');
+}
