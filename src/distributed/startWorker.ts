@@ -8,6 +8,7 @@ import type { TrialObjective } from '../tuner/executor.js';
 import type { EvalContext, Params } from '../types.js';
 import { integerAtLeast } from '../validate.js';
 import { bullConnection, queueName, redisOptions } from './_internal/connection.js';
+import { withTimeout } from './_internal/jobClient.js';
 import { ReplicaDiverged, catchUp, runKey, type Replica, type VersionRecord } from './_internal/versions.js';
 import { PROBE_JOB, TRIAL_JOB, decodeProbe, encodeNumber, type ProbeJob, type WireNumber } from './_internal/wire.js';
 
@@ -174,7 +175,7 @@ export function startWorker(options: StartWorkerOptions): ZerothWorker {
   worker.on('error', () => undefined);
   const started = objective.then(async () => {
     void worker.run().catch(() => undefined);
-    await worker.waitUntilReady();
+    await withTimeout(worker.waitUntilReady(), 10_000, options.redis);
   });
   started.catch(() => undefined);
   let closing: Promise<void> | undefined;

@@ -10,6 +10,7 @@ import { createWriteStream, existsSync, readFileSync, realpathSync, renameSync, 
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { randomUUID } from 'node:crypto';
 import type { Estimator } from '../estimator.js';
 import { ZerothError } from '../errors.js';
 import { patience, targetValue, tolerance, type Stopper } from '../stoppers.js';
@@ -26,6 +27,7 @@ import { benchPlans, runBench } from './tunerBench.js';
 import { loadObjective } from './tunerObjective.js';
 import { workerPoolExecutor } from './tunerPool.js';
 import { progressBar } from './tunerProgress.js';
+import { workerCommand } from './workerCommand.js';
 
 const HELP = `zeroth — zeroth-order optimization
 
@@ -33,6 +35,7 @@ Usage:
   zeroth tune --objective FILE --space FILE (--budget N | --time SECONDS) [options]
   zeroth tune --resume CHECKPOINT [--budget N] [options]
   zeroth bench [quality|perf] [-- benchmark arguments]
+  zeroth worker --redis URL --queue NAME --objective FILE   (zeroth worker --help)
 
 zeroth tune minimizes the number returned by the objective module's default export (or its export
 "objective"), a function (x, context) => number | Promise<number>, where x is an object shaped like the space.
@@ -48,6 +51,8 @@ Options of tune:
   --budget N              maximum objective evaluations (every probe of a step counts)
   --time SECONDS          wall-time limit (evaluations in flight are abandoned)
   --workers N             worker threads (default 1; 0 evaluates in this thread). Results do not depend on it.
+  --redis URL             evaluate on the workers of a Redis queue instead (zeroth worker), e.g. redis://127.0.0.1:6379
+  --queue NAME            the queue's name, with --redis (default zeroth)
   --seed N                run seed, uint32 (default 0): the run is a pure function of it
   --estimator NAME        a value or ranking estimator of zeroth/estimators (default spsa)
   --sigma S               perturbation radius in standardized units, where each range is [-1, 1] (default 0.1)
@@ -76,6 +81,8 @@ const OPTIONS = {
   budget: { type: 'string' },
   time: { type: 'string' },
   workers: { type: 'string' },
+  redis: { type: 'string' },
+  queue: { type: 'string' },
   seed: { type: 'string' },
   estimator: { type: 'string' },
   sigma: { type: 'string' },
@@ -111,6 +118,8 @@ interface RunSpec {
   readonly optimizer: 'adam' | 'sgd';
   readonly lr: number;
   readonly reEvaluate: { every: number; repeats: number } | null;
+  /** The run id of jobs on Redis (--redis), so that a resumed run finds its jobs. */
+  readonly run?: string;
 }
 
 interface RegistryEntry {
@@ -133,6 +142,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (command === 'bench') return bench(rest);
     if (command === 'tune') return await tuneCommand(rest);
+    if (command === 'worker') return await workerCommand(rest, (m) => new UsageError(m));
     throw new UsageError(`unknown command "${command}"; run zeroth --help`);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ZerothError) {
@@ -171,7 +181,8 @@ async function tuneCommand(args: readonly string[]): Promise<number> {
     return 0;
   }
   const resumeText = o.resume === undefined ? undefined : readText(o.resume, 'checkpoint');
-  const spec: RunSpec = resumeText === undefined ? specFromFlags(o) : specFromCheckpoint(resumeText, o);
+  const given: RunSpec = resumeText === undefined ? specFromFlags(o) : specFromCheckpoint(resumeText, o);
+  const spec: RunSpec = o.redis === undefined || given.run !== undefined ? given : { ...given, run: randomUUID() };
   const budget = o.budget === undefined ? undefined : integer('--budget', o.budget, 1);
   const timeMs = o.time === undefined ? undefined : Math.round(1000 * number('--time', o.time, 0));
   if (resumeText === undefined && budget === undefined && timeMs === undefined) throw new UsageError('give --budget N (evaluations) or --time SECONDS');
@@ -187,8 +198,11 @@ async function tuneCommand(args: readonly string[]): Promise<number> {
       ? createTuner({ space, estimator, update, ...(budget === undefined ? {} : { budget }), seed: integer('--seed', o.seed ?? '0', 0), ...(reEvaluate ? { reEvaluate } : {}) })
       : resumeTuner(resumeText, { space, estimator, update, ...(budget === undefined ? {} : { budget }), ...(reEvaluate ? { reEvaluate } : {}) });
 
+  if (o.queue !== undefined && o.redis === undefined) throw new UsageError('--queue needs --redis URL');
   const executor: Executor<Record<string, unknown>> =
-    workers === 0
+    o.redis !== undefined
+      ? await (await import('../distributed/bullmqExecutor.js')).bullmqExecutor({ redis: o.redis, queue: o.queue ?? 'zeroth', ...(spec.run === undefined ? {} : { run: spec.run }) })
+      : workers === 0
       ? inlineExecutor(await loadObjective<Record<string, unknown>>(spec.objective, spec.export ?? undefined))
       : workerPoolExecutor<Record<string, unknown>>({ module: spec.objective, ...(spec.export === null ? {} : { exportName: spec.export }), workers });
   if ('check' in executor && typeof executor.check === 'function') {

@@ -1,5 +1,6 @@
 import { Queue, QueueEvents, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import { InvalidInput } from '../../errors.js';
 import { bullConnection, redisOptions } from './connection.js';
 
 /** Counters of a coordinator's jobs. */
@@ -14,6 +15,8 @@ export interface JobStats {
   readonly ignored: number;
   /** Jobs submitted again after Redis lost them (a restart) or an answer went missing. */
   readonly resubmitted: number;
+  /** Jobs taken back from a worker that died or stopped renewing its lock (BullMQ's stalled check). */
+  readonly stalled: number;
 }
 
 interface Waiting {
@@ -32,6 +35,8 @@ export interface JobClientOptions {
   readonly prefix?: string;
   /** Pending jobs older than this are looked up in Redis (missed answers, lost jobs). @defaultValue 10000 */
   readonly checkMs?: number;
+  /** Called after a reconnection, before the pending jobs are submitted again (to publish what Redis lost). */
+  readonly onReconnect?: () => Promise<void>;
 }
 
 /**
@@ -45,8 +50,9 @@ export class JobClient {
   readonly queue: Queue;
   readonly events: QueueEvents;
   private readonly pending = new Map<string, Waiting>();
-  private readonly counts = { submitted: 0, completed: 0, failed: 0, ignored: 0, resubmitted: 0 };
+  private readonly counts = { submitted: 0, completed: 0, failed: 0, ignored: 0, resubmitted: 0, stalled: 0 };
   private readonly checkMs: number;
+  private readonly onReconnect: (() => Promise<void>) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly client: Redis;
@@ -59,9 +65,13 @@ export class JobClient {
     this.queue = new Queue(options.queue, { connection: this.client as unknown as ConnectionOptions, prefix });
     this.events = new QueueEvents(options.queue, { connection: bullConnection(options.redis), prefix });
     this.checkMs = options.checkMs ?? 10_000;
+    this.onReconnect = options.onReconnect;
     this.events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, true, returnvalue));
     this.events.on('failed', ({ jobId, failedReason }) => this.settle(jobId, false, failedReason));
     this.events.on('duplicated', ({ jobId }) => void this.lookUp(jobId));
+    this.events.on('stalled', ({ jobId }) => {
+      if (this.pending.has(jobId)) this.counts.stalled++;
+    });
     this.queue.on('error', () => undefined);
     this.events.on('error', () => undefined);
   }
@@ -70,7 +80,7 @@ export class JobClient {
   static async open(options: JobClientOptions): Promise<JobClient> {
     const c = new JobClient(options);
     try {
-      await Promise.all([c.queue.waitUntilReady(), c.events.waitUntilReady()]);
+      await withTimeout(Promise.all([c.queue.waitUntilReady(), c.events.waitUntilReady()]), CONNECT_MS, options.redis);
       c.client.on('ready', c.onReady);
       c.timer = setInterval(() => c.sweep(), Math.max(250, Math.min(c.checkMs, 5000)));
       c.timer.unref();
@@ -126,8 +136,10 @@ export class JobClient {
       this.pending.delete(id);
       w.reject(new Error('the job client was closed'));
     }
-    await Promise.allSettled([this.events.close(), this.queue.close()]);
+    // Closing waits for Redis; when it is gone, give up after a second.
+    await withTimeout(Promise.allSettled([this.events.close(), this.queue.close()]), 1000, '').catch(() => undefined);
     this.client.disconnect();
+    void this.events.disconnect().catch(() => undefined);
   }
 
   private add(jobId: string): void {
@@ -184,11 +196,14 @@ export class JobClient {
   }
 
   private readonly onReady = (): void => {
-    // The first 'ready' after open is a reconnection: Redis may have lost every job. Submit the pending ones again.
-    for (const id of this.pending.keys()) {
-      this.counts.resubmitted++;
-      this.add(id);
-    }
+    // Every 'ready' after open is a reconnection: Redis may have lost every job. Submit the pending ones again.
+    void (async () => {
+      if (this.onReconnect !== undefined) await this.onReconnect().catch(() => undefined);
+      for (const id of this.pending.keys()) {
+        this.counts.resubmitted++;
+        this.add(id);
+      }
+    })();
   };
 
   private sweep(): void {
@@ -200,4 +215,19 @@ export class JobClient {
 function reason(signal: AbortSignal): Error {
   const r: unknown = signal.reason;
   return r instanceof Error ? r : new Error('aborted');
+}
+
+/** How long opening waits for Redis, in ms. */
+const CONNECT_MS = 10_000;
+
+/** Rejects with a clear error when Redis does not answer within `ms`. */
+export function withTimeout<T>(p: Promise<T>, ms: number, url: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new InvalidInput('redis', `no Redis server answered at ${url} within ${ms / 1000} s`, 'Start redis-server there (or pass the right --redis URL).')),
+      ms,
+    );
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
