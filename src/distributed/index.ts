@@ -8,3 +8,4 @@
 export { bullmqExecutor, type BullmqExecutor, type BullmqExecutorOptions } from './bullmqExecutor.js';
 export { startWorker, type ShardContext, type StartWorkerOptions, type WorkerStats, type ZerothWorker } from './startWorker.js';
 export type { JobStats } from './_internal/jobClient.js';
+export { distributedOracle, type DistributedOracle, type DistributedOracleOptions, type DistributedStats } from './distributedOracle.js';

@@ -36,7 +36,8 @@ export interface Evaluation {
  * Schedule for a value oracle: the probes are visited in order and x is moved by the difference between
  * consecutive probes, so a two-point step costs no copy of the parameters. A coordinate probe is undone by
  * assigning back the one element it changed (exact, no copy). Batch and ranking oracles receive
- * materialised copies of every probe point (memory: one copy per probe). Gradient oracles are asked at each
+ * materialised copies of every probe point (memory: one copy per probe), or — when they have `probeValues` —
+ * the probes' descriptions (no copies). Gradient oracles are asked at each
  * probe point in place.
  *
  * Queries: one per probe (a ranking of m candidates costs m).
@@ -70,15 +71,19 @@ export async function evaluateProbes(
     return { responses: { kind: 'values', values }, queries: probes.length };
   }
   if (batch.response === 'values' && oracle.kind === 'batch') {
-    const points = materialize(backend, params, probes);
-    try {
-      const got = await call(() => oracle.values(points, contexts), `the batch of step ${options.step}`);
+    const answer = (got: ArrayLike<number>): Evaluation => {
       if (got.length !== probes.length) {
         throw new OracleMismatch(name, `${probes.length} values from the batch oracle`, `batch returning ${got.length}`);
       }
       const values = Float64Array.from(got);
       values.forEach((v, i) => check(v, where(i), reject));
       return { responses: { kind: 'values', values }, queries: probes.length };
+    };
+    // Described probes (seeds, not vectors): no copies, x untouched.
+    if (oracle.probeValues !== undefined) return answer(await call(() => oracle.probeValues!(params, probes, contexts), `the batch of step ${options.step}`));
+    const points = materialize(backend, params, probes);
+    try {
+      return answer(await call(() => oracle.values(points, contexts), `the batch of step ${options.step}`));
     } finally {
       for (const p of points) backend.dispose(p);
     }
