@@ -98,7 +98,8 @@ export async function distributedOracle(options: DistributedOracleOptions): Prom
   let current: { version: number; hash: string; blocks: Float32Array[]; layout: Layout; record: VersionRecord } | undefined;
   let recorded: readonly UpdateTerm[] | undefined;
   let round = 0;
-  let lost = false;
+  // Incremented at every reconnection: a version published across one is published again.
+  let generation = 0;
   const counts = { versions: 0, snapshots: 0 };
 
   const publish = async (version: number, record: VersionRecord, blocks: Float32Array[], layout: Layout, withLayout: boolean): Promise<void> => {
@@ -112,31 +113,29 @@ export async function distributedOracle(options: DistributedOracleOptions): Prom
     ...(options.checkMs === undefined ? {} : { checkMs: options.checkMs }),
     // Redis restarted: what it lost is published again — the current version as a snapshot — before the jobs.
     onReconnect: async () => {
-      lost = true;
+      generation++;
       const c = current;
-      if (c === undefined) return;
-      await publish(c.version, { h: c.hash, s: 1 }, c.blocks, c.layout, true);
-      lost = false;
+      if (c !== undefined) await publish(c.version, { h: c.hash, s: 1 }, c.blocks, c.layout, true);
     },
   });
 
   const version = async (params: Params): Promise<NonNullable<typeof current>> => {
     const blocks = read(params);
     const hash = paramsHash(blocks);
-    if (current !== undefined && current.hash === hash && !lost) return current;
+    if (current !== undefined && current.hash === hash) return current;
     const layout: Layout = params.map((b) => ({ name: b.name, shape: [...b.shape] }));
     const first = current === undefined;
-    const next = current === undefined ? 0 : current.hash === hash ? current.version : current.version + 1;
-    const record: VersionRecord = !first && !lost && next === current!.version + 1 && recorded !== undefined ? updateRecord(hash, recorded) : { h: hash, s: 1 };
+    const next = current === undefined ? 0 : current.version + 1;
+    const record: VersionRecord = !first && recorded !== undefined ? updateRecord(hash, recorded) : { h: hash, s: 1 };
     recorded = undefined;
-    await publish(next, record, blocks, layout, first || lost);
-    lost = false;
-    if (current === undefined || next !== current.version) {
-      counts.versions++;
-      if (record.s === 1) counts.snapshots++;
-      round = 0;
-    }
+    counts.versions++;
+    if (record.s === 1) counts.snapshots++;
+    round = 0;
+    // Current from now on, so that a reconnection publishes this version again.
     current = { version: next, hash, blocks, layout, record };
+    const before = generation;
+    await publish(next, record, blocks, layout, first);
+    if (generation !== before) await publish(next, { h: hash, s: 1 }, blocks, layout, true);
     return current;
   };
 

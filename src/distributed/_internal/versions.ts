@@ -90,13 +90,24 @@ export async function catchUp(
   const from = held !== undefined && held.version < version ? held.version + 1 : 0;
   const fields: string[] = [];
   for (let v = from; v <= version; v++) fields.push(`v${v}`);
-  const texts = await waitFor(() => redis.hmget(key, ...fields), (t) => t.every((x) => x !== null), run, version);
-  const records = texts.map((t) => JSON.parse(t!) as VersionRecord);
-  let start = -1;
-  for (let i = records.length - 1; i >= 0; i--) if (records[i]!.s === 1) { start = i; break; }
+  // The records needed: from the newest snapshot (or the first record after the held version) to `version`.
+  // Older ones may be gone (Redis restarted and the coordinator published the current version again).
+  const usable = (texts: (string | null)[]): boolean => {
+    for (let i = texts.length - 1; i >= 0; i--) {
+      const t = texts[i];
+      if (t === null || t === undefined) return false;
+      if ((JSON.parse(t) as VersionRecord).s === 1) return true;
+    }
+    return held !== undefined && held.version < version;
+  };
+  const texts = await waitFor(() => redis.hmget(key, ...fields), usable, run, version);
+  // The newest snapshot, if any: the records before it are not needed.
+  let first = texts.length - 1;
+  while (first >= 0 && (JSON.parse(texts[first]!) as VersionRecord).s !== 1) first--;
+  const records = texts.slice(Math.max(first, 0)).map((t) => JSON.parse(t!) as VersionRecord);
   let params: Params;
-  if (start >= 0) {
-    const v0 = from + start;
+  if (first >= 0) {
+    const v0 = from + first;
     const [layoutText, bytes] = await Promise.all([
       redis.hget(key, 'layout'),
       waitFor(() => redis.getBuffer(`${key}:s${v0}`), (b) => b !== null, run, v0),
@@ -108,7 +119,7 @@ export async function catchUp(
   } else {
     throw new InvalidInput('job', `run ${run} has no snapshot to start from`, 'Restart the coordinator: the run in Redis is damaged.');
   }
-  return finish(run, backend, { version: -1, params, hash: '' }, version, records[records.length - 1]!, records.slice(start + 1));
+  return finish(run, backend, { version: -1, params, hash: '' }, version, records[records.length - 1]!, first >= 0 ? records.slice(1) : records);
 }
 
 function finish(run: string, backend: Backend, base: Replica, version: number, target: VersionRecord, updates: readonly VersionRecord[]): Replica {
