@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { InvalidHyperparameter } from '../errors.js';
 import type { Executor } from '../tuner/executor.js';
 import type { TrialContext } from '../tuner/types.js';
 import { integerAtLeast } from '../validate.js';
 import { queueName, redisOptions } from './_internal/connection.js';
 import { JobClient, type JobStats } from './_internal/jobClient.js';
-import { TRIAL_JOB, decodeNumber } from './_internal/wire.js';
+import { TRIAL_JOB, decodeNumber, newRunId } from './_internal/wire.js';
 
 /** Options of {@link bullmqExecutor}. */
 export interface BullmqExecutorOptions {
@@ -15,7 +14,7 @@ export interface BullmqExecutorOptions {
   readonly queue: string;
   /**
    * The run's id: part of every job id, so that a resumed run finds the jobs it submitted before (and their
-   * results) instead of evaluating them again. Keep it with the checkpoint. @defaultValue a random UUID
+   * results) instead of evaluating them again. Keep it with the checkpoint. @defaultValue a fresh random id
    */
   readonly run?: string;
   /** Jobs in flight at once: the driver's default concurrency. @defaultValue 16 */
@@ -58,7 +57,7 @@ export async function bullmqExecutor<X>(options: BullmqExecutorOptions): Promise
   redisOptions(options.redis);
   const queue = queueName(options.queue);
   const concurrency = integerAtLeast('concurrency', options.concurrency ?? 16, 1);
-  const run = options.run ?? randomUUID();
+  const run = options.run ?? newRunId();
   if (typeof run !== 'string' || !/^[A-Za-z0-9_-]+$/.test(run)) throw new InvalidHyperparameter('run', run, 'must be letters, digits, - or _');
   const client = await JobClient.open({
     redis: options.redis,

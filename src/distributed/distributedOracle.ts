@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Backend } from '../backend/backend.js';
 import { InvalidInput } from '../errors.js';
@@ -9,7 +8,7 @@ import { integerAtLeast } from '../validate.js';
 import { queueName, redisOptions } from './_internal/connection.js';
 import { JobClient, type JobStats } from './_internal/jobClient.js';
 import { publishVersion, runKey, updateRecord, type VersionRecord } from './_internal/versions.js';
-import { PROBE_JOB, decodeNumber, encodeProbe, paramsHash, type Layout, type ProbeJob } from './_internal/wire.js';
+import { PROBE_JOB, decodeNumber, encodeProbes, newRunId, paramsHash, type Layout, type ProbeJob } from './_internal/wire.js';
 
 /** Options of {@link distributedOracle}. */
 export interface DistributedOracleOptions {
@@ -90,7 +89,7 @@ export async function distributedOracle(options: DistributedOracleOptions): Prom
   const shards = integerAtLeast('shards', options.shards ?? 1, 1);
   const prefix = options.prefix ?? 'zeroth';
   const read = (p: Params): Float32Array[] => p.map((b) => (options.backend !== undefined ? options.backend.read(b) : (b.data as unknown as Float32Array)));
-  const run = randomUUID();
+  const run = newRunId();
   const key = runKey(prefix, queue, run);
   const redis = new Redis(redisOptions(options.redis));
   redis.on('error', () => undefined);
@@ -170,7 +169,7 @@ export async function distributedOracle(options: DistributedOracleOptions): Prom
       const replies = await Promise.all(
         groups.flatMap((g, gi) =>
           Array.from({ length: shards }, (_, s) => {
-            const job: ProbeJob = [run, v.version, s, shards, step, g.map((i) => encodeProbe({ ...probes[i]!, noiseKey: contexts[i]!.noiseSeed }))];
+            const job: ProbeJob = [run, v.version, s, shards, step, encodeProbes(g.map((i) => ({ ...probes[i]!, noiseKey: contexts[i]!.noiseSeed })), g.map((_, j) => j > 0))];
             const data: unknown[] = embedded === undefined ? job : [...job, embedded];
             return client.run(PROBE_JOB, data, `${run}.${v.version}.${r}.${gi}.${s}`) as Promise<unknown[]>;
           }),

@@ -10,7 +10,7 @@ import { integerAtLeast } from '../validate.js';
 import { bullConnection, queueName, redisOptions } from './_internal/connection.js';
 import { withTimeout } from './_internal/jobClient.js';
 import { ReplicaDiverged, catchUp, runKey, type Replica, type VersionRecord } from './_internal/versions.js';
-import { PROBE_JOB, TRIAL_JOB, decodeProbe, encodeNumber, type ProbeJob, type WireNumber } from './_internal/wire.js';
+import { PROBE_JOB, TRIAL_JOB, decodeProbes, encodeNumber, type ProbeJob, type WireNumber } from './_internal/wire.js';
 
 /** The context of a probe evaluated on a worker: the probe's noise seed and step, and the data shard. */
 export interface ShardContext extends EvalContext {
@@ -144,8 +144,7 @@ export function startWorker(options: StartWorkerOptions): ZerothWorker {
         const scratch = backend.copy(replica.params);
         try {
           const out: WireNumber[] = [];
-          for (const w of probes) {
-            const p = decodeProbe(w);
+          for (const p of decodeProbes(probes)) {
             backend.assignInPlace(replica.params, scratch);
             backend.perturbInPlace(p.direction, p.scale, scratch);
             out.push(await evaluate(f, scratch, { noiseSeed: p.noiseKey, step, shard, shards }));

@@ -10,7 +10,7 @@ import { createWriteStream, existsSync, readFileSync, realpathSync, renameSync, 
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Estimator } from '../estimator.js';
 import { ZerothError } from '../errors.js';
 import { patience, targetValue, tolerance, type Stopper } from '../stoppers.js';
@@ -182,7 +182,7 @@ async function tuneCommand(args: readonly string[]): Promise<number> {
   }
   const resumeText = o.resume === undefined ? undefined : readText(o.resume, 'checkpoint');
   const given: RunSpec = resumeText === undefined ? specFromFlags(o) : specFromCheckpoint(resumeText, o);
-  const spec: RunSpec = o.redis === undefined || given.run !== undefined ? given : { ...given, run: randomUUID() };
+  const spec: RunSpec = o.redis === undefined || given.run !== undefined ? given : { ...given, run: randomBytes(8).toString('base64url') };
   const budget = o.budget === undefined ? undefined : integer('--budget', o.budget, 1);
   const timeMs = o.time === undefined ? undefined : Math.round(1000 * number('--time', o.time, 0));
   if (resumeText === undefined && budget === undefined && timeMs === undefined) throw new UsageError('give --budget N (evaluations) or --time SECONDS');

@@ -17,6 +17,8 @@ export interface JobStats {
   readonly resubmitted: number;
   /** Jobs taken back from a worker that died or stopped renewing its lock (BullMQ's stalled check). */
   readonly stalled: number;
+  /** zeroth's own bytes: the JSON of every job's data as submitted and of every result taken (not BullMQ's). */
+  readonly payloadBytes: number;
 }
 
 interface Waiting {
@@ -50,7 +52,7 @@ export class JobClient {
   readonly queue: Queue;
   readonly events: QueueEvents;
   private readonly pending = new Map<string, Waiting>();
-  private readonly counts = { submitted: 0, completed: 0, failed: 0, ignored: 0, resubmitted: 0, stalled: 0 };
+  private readonly counts = { submitted: 0, completed: 0, failed: 0, ignored: 0, resubmitted: 0, stalled: 0, payloadBytes: 0 };
   private readonly checkMs: number;
   private readonly onReconnect: (() => Promise<void>) | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -146,6 +148,7 @@ export class JobClient {
     const w = this.pending.get(jobId);
     if (w === undefined) return;
     w.addedAt = Date.now();
+    this.counts.payloadBytes += Buffer.byteLength(JSON.stringify(w.data));
     this.queue
       .add(w.name, w.data, { jobId, attempts: 1, removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } })
       .catch((e: unknown) => {
@@ -164,6 +167,7 @@ export class JobClient {
     this.pending.delete(jobId);
     if (ok) {
       this.counts.completed++;
+      this.counts.payloadBytes += Buffer.byteLength(JSON.stringify(result) ?? '');
       w.resolve(result);
     } else {
       this.counts.failed++;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { InvalidInput } from '../../errors.js';
 import { decodeData, encodeData, type Json } from '../../tuner/_internal/codec.js';
 import type { Direction, Params, Probe } from '../../types.js';
@@ -9,8 +9,9 @@ import type { Direction, Params, Probe } from '../../types.js';
  *
  * - trial job `t`: `{ x, c }` — the decoded point and the trial's context;
  * - probe job `p`: `[run, version, shard, shards, step, probes]`, `probes` = `[[direction, scale, noiseKey], …]`;
- *   a direction is `0` (none), `['g', seed]`, `['r', seed]`, `['c', block, index]`, or `['j', encoded]` for
- *   the described directions that carry arrays (lowRank, dense, params);
+ *   a direction is `0` (none), `['g', seed]`, `['r', seed]`, `['c', block, index]`, `['j', encoded]` for
+ *   the described directions that carry arrays (lowRank, dense, params), or `1`: the previous probe's direction
+ *   (the second probe of an antithetic pair);
  * - replies: a number, or an array of numbers, each a JSON number or one of the strings `NaN`, `Infinity`,
  *   `-Infinity`, `-0` (JSON has no spelling for them).
  */
@@ -68,14 +69,25 @@ export function decodeDirection(j: Json): Direction {
   throw new InvalidInput('job', `a direction on the wire is malformed (${JSON.stringify(j).slice(0, 80)})`, 'Run coordinator and workers with the same version of zeroth.');
 }
 
-/** A probe on the wire. */
-export function encodeProbe(p: Probe): WireProbe {
-  return [encodeDirection(p.direction), encodeNumber(p.scale), p.noiseKey];
+/** Probes on the wire; `sameAsPrevious[i]` marks a probe whose direction is the one before it. */
+export function encodeProbes(probes: readonly Probe[], sameAsPrevious: readonly boolean[]): WireProbe[] {
+  return probes.map((p, i) => [sameAsPrevious[i] === true ? 1 : encodeDirection(p.direction), encodeNumber(p.scale), p.noiseKey]);
 }
 
-/** Inverse of {@link encodeProbe}. */
-export function decodeProbe(w: WireProbe): Probe {
-  return { direction: decodeDirection(w[0]), scale: decodeNumber(w[1]), noiseKey: w[2] };
+/** Inverse of {@link encodeProbes}. */
+export function decodeProbes(ws: readonly WireProbe[]): Probe[] {
+  const out: Probe[] = [];
+  for (const w of ws) {
+    const prev = out.at(-1);
+    const direction = w[0] === 1 && prev !== undefined ? prev.direction : decodeDirection(w[0]);
+    out.push({ direction, scale: decodeNumber(w[1]), noiseKey: w[2] });
+  }
+  return out;
+}
+
+/** A fresh run id: 11 URL-safe characters (64 random bits). */
+export function newRunId(): string {
+  return randomBytes(8).toString('base64url');
 }
 
 /** The layout of parameters: names and shapes, in block order. */
@@ -102,9 +114,9 @@ export function paramsFromBytes(layout: Layout, bytes: Buffer): Params {
   });
 }
 
-/** A fingerprint of parameter values (SHA-256 of their bytes, 16 hex digits): equal iff bit-identical (practically). */
+/** A fingerprint of parameter values (SHA-256 of their bytes, 12 hex digits): equal iff bit-identical (practically). */
 export function paramsHash(blocks: readonly Float32Array[]): string {
   const h = createHash('sha256');
   for (const b of blocks) h.update(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
-  return h.digest('hex').slice(0, 16);
+  return h.digest('hex').slice(0, 12);
 }
