@@ -20,7 +20,7 @@ import { mezo } from '../../estimators/mezo.js';
 import { spsa } from '../../estimators/spsa.js';
 import { cpuBackend } from '../../src/backend/cpuBackend.js';
 import { bullmqExecutor } from '../../src/distributed/bullmqExecutor.js';
-import { distributedOracle, type DistributedOracle } from '../../src/distributed/distributedOracle.js';
+import { distributedOracle } from '../../src/distributed/distributedOracle.js';
 import { workerPoolExecutor } from '../../src/node/tunerPool.js';
 import { loadObjective } from '../../src/node/tunerObjective.js';
 import { optimizer } from '../../src/optimizer.js';
@@ -161,18 +161,6 @@ async function overhead(): Promise<void> {
   }
 }
 
-/** sgd whose steps are announced to the oracle (seeds and coefficients instead of snapshots). */
-function announced(t: Transform<unknown>, oracle: DistributedOracle): Transform<unknown> {
-  return {
-    ...t,
-    update(g, s, p) {
-      const [u, next] = t.update(g, s, p);
-      if (u.kind === 'implicit') oracle.recordUpdate(u.terms);
-      return [u, next];
-    },
-  };
-}
-
 async function mezoSteps(): Promise<void> {
   for (const d of quick ? [1e3, 1e6] : [1e3, 1e6]) {
     for (const n of [2, 4]) {
@@ -181,7 +169,7 @@ async function mezoSteps(): Promise<void> {
       const oracle = await distributedOracle({ redis: redis.url, queue: w.queue, shards: n, backend: cpuBackend() });
       try {
         const x: Params = [{ name: 'w', shape: [d], data: new Float32Array(d).fill(0.5) }];
-        const opt = optimizer({ estimator: mezo({ sigma: 1e-3 }), update: announced(sgd(1e-3) as Transform<unknown>, oracle), backend: cpuBackend() });
+        const opt = optimizer({ estimator: mezo({ sigma: 1e-3 }), update: oracle.track(sgd(1e-3) as Transform<unknown>), backend: cpuBackend() });
         let state = opt.init(x, 3);
         // Warm-up: version 0 (a snapshot of the base) reaches every worker.
         for (let k = 0; k < 3; k++) state = (await opt.step(x, oracle, state)).state;

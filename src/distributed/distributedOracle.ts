@@ -3,6 +3,7 @@ import type { Backend } from '../backend/backend.js';
 import { InvalidInput } from '../errors.js';
 import { sameDirection } from '../eval/sameDirection.js';
 import type { BatchOracle } from '../oracle/oracle.js';
+import type { Transform } from '../transform/transform.js';
 import type { EvalContext, Params, Probe, UpdateTerm } from '../types.js';
 import { integerAtLeast } from '../validate.js';
 import { queueName, redisOptions } from './_internal/connection.js';
@@ -50,6 +51,12 @@ export interface DistributedOracle extends BatchOracle<Params> {
    * snapshot. Workers replay it and check the result against the new values' fingerprint.
    */
   recordUpdate(terms: readonly UpdateTerm[]): void;
+  /**
+   * The transform, with every implicit step it produces announced by {@link DistributedOracle.recordUpdate}:
+   * `optimizer({ estimator, update: oracle.track(sgd(lr)) })` ships each version as seeds and coefficients.
+   * Dense steps (Adam, materialised updates) are not announced: their versions travel as snapshots.
+   */
+  track<T>(transform: Transform<T>): Transform<T>;
   /** Closes the connections; the run's keys expire in Redis after a week. */
   close(): Promise<void>;
 }
@@ -146,6 +153,16 @@ export async function distributedOracle(options: DistributedOracleOptions): Prom
     },
     recordUpdate(terms) {
       recorded = terms;
+    },
+    track<T>(transform: Transform<T>): Transform<T> {
+      return {
+        ...transform,
+        update(g, state, p) {
+          const out = transform.update(g, state, p);
+          recorded = out[0].kind === 'implicit' ? out[0].terms : undefined;
+          return out;
+        },
+      };
     },
     values() {
       throw new InvalidInput(

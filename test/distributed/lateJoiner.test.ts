@@ -18,15 +18,6 @@ const loss = (x: Params, c: EvalContext): number => {
   for (let i = c.noiseSeed % 5; i < d.length; i += 5) s += (d[i]! - Math.sin(i)) ** 2;
   return s;
 };
-/** sgd whose implicit steps are announced to the oracle, so versions travel as seeds and coefficients. */
-const announced = (t: Transform<unknown>, oracle: DistributedOracle | undefined): Transform<unknown> => ({
-  ...t,
-  update(g, s, p) {
-    const [u, next] = t.update(g, s, p);
-    if (u.kind === 'implicit') oracle?.recordUpdate(u.terms);
-    return [u, next];
-  },
-});
 
 let url = '';
 const workers: ZerothWorker[] = [];
@@ -39,7 +30,7 @@ afterAll(async () => {
 });
 
 async function run(oracle: Oracle<Params>, announce: DistributedOracle | undefined, steps: number, between?: (k: number) => Promise<void>): Promise<Float32Array> {
-  const opt = optimizer({ estimator: mezo({ sigma: 1e-2 }), update: announced(sgd(0.02) as Transform<unknown>, announce), backend: cpuBackend(), restore: 'exact' });
+  const opt = optimizer({ estimator: mezo({ sigma: 1e-2 }), update: announce === undefined ? (sgd(0.02) as Transform<unknown>) : announce.track(sgd(0.02) as Transform<unknown>), backend: cpuBackend(), restore: 'exact' });
   const x: Params = [{ name: 'x', shape: [3000], data: new Float32Array(3000).fill(0.25) }];
   let state = opt.init(x, 21);
   for (let k = 0; k < steps; k++) {

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spsa } from '../../estimators/spsa.js';
+import { mezo } from '../../estimators/mezo.js';
+import { cpuBackend } from '../../src/backend/cpuBackend.js';
 import { bullmqExecutor } from '../../src/distributed/bullmqExecutor.js';
+import { distributedOracle } from '../../src/distributed/distributedOracle.js';
+import { valueOracle } from '../../src/oracle/adapters.js';
+import type { Oracle } from '../../src/oracle/oracle.js';
+import { optimizer } from '../../src/optimizer.js';
+import { sgd } from '../../src/transform/aliases/sgd.js';
+import type { Transform } from '../../src/transform/transform.js';
+import type { EvalContext, Params } from '../../src/types.js';
 import { loadObjective } from '../../src/node/tunerObjective.js';
 import { adam } from '../../src/transform/aliases/adam.js';
 import { createTuner } from '../../src/tuner/createTuner.js';
@@ -19,6 +28,19 @@ const objective = file(
      let s = 0;
      while (performance.now() < end) s++;
      return (x.a - 0.3) ** 2 + (x.b + 0.2) ** 2 + 0.5 * (x.c - 0.1) ** 2 + ((context.noiseSeed % 1000) - 500) * 1e-7;
+   }`,
+);
+// A sharded least-squares loss over parameters (probe jobs of distributedOracle), about 3 ms per evaluation.
+const loss = file(
+  'loss.mjs',
+  `export default function (x, context) {
+     const end = performance.now() + 3;
+     let spin = 0;
+     while (performance.now() < end) spin++;
+     const w = x[0].data;
+     let s = 0;
+     for (let i = (context.shard + context.noiseSeed) % 4; i < w.length; i += 4) s += (w[i] - Math.cos(i + context.shard)) ** 2;
+     return s;
    }`,
 );
 type X = { a: number; b: number; c: number };
@@ -40,6 +62,30 @@ afterAll(async () => {
   await (await sharedRedis()).stop();
 });
 
+/** Kills a random worker of `workers` every `everyMs` (and starts a replacement) until stopped. */
+function killer(workers: ZerothProcess[], start: () => ZerothProcess, everyMs: number, seed: number): { stop(): Promise<number> } {
+  const random = lcg(seed);
+  let kills = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      await new Promise((r) => setTimeout(r, everyMs));
+      if (!running) break;
+      const i = Math.floor(random() * workers.length);
+      await workers[i]!.kill('SIGKILL');
+      kills++;
+      workers[i] = start();
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return kills;
+    },
+  };
+}
+
 describe('worker processes that die', () => {
   test('killing a random worker every second of a 2,000-query run changes nothing: same result, every query told once', async () => {
     const inline = await tune(createTuner<X>(options()), { objective: await loadObjective<X>(objective), concurrency: 8 });
@@ -52,26 +98,14 @@ describe('worker processes that die', () => {
     const workers = [start(), start(), start()];
     await Promise.all(workers.map((w) => w.waitFor(/serving queue/)));
     const executor = await bullmqExecutor<X>({ redis: url, queue, concurrency: 8 });
-    const random = lcg(2024);
-    let kills = 0;
-    let running = true;
-    const killer = (async () => {
-      while (running) {
-        await new Promise((r) => setTimeout(r, 1000));
-        if (!running) break;
-        const i = Math.floor(random() * workers.length);
-        await workers[i]!.kill('SIGKILL');
-        kills++;
-        workers[i] = start();
-      }
-    })();
+    const kill = killer(workers, start, 1000, 2024);
     const told = new Map<number, number>();
     let result;
+    let kills = 0;
     try {
       result = await tune(createTuner<X>(options()), { executor, onTrial: (r) => told.set(r.trial.id, (told.get(r.trial.id) ?? 0) + 1) });
     } finally {
-      running = false;
-      await killer;
+      kills = await kill.stop();
       await executor.close();
     }
     expect(kills).toBeGreaterThanOrEqual(3);
@@ -86,4 +120,46 @@ describe('worker processes that die', () => {
     expect(executor.stats.completed).toBe(result.numTold);
     expect(executor.stats.failed).toBe(0);
   }, 150_000);
+
+  test('data-parallel MeZO on 3 worker processes, one killed every 0.8 s: the parameters equal the in-process run, bit for bit', async () => {
+    const f = await loadObjective<Params>(loss);
+    const shards = 3;
+    const inlineLoss = (x: Params, c: EvalContext): number => {
+      let sum = f(x as never, { ...c, shard: 0, shards } as never, undefined as never) as number;
+      for (let s = 1; s < shards; s++) sum += f(x as never, { ...c, shard: s, shards } as never, undefined as never) as number;
+      return sum / shards;
+    };
+    const run = async (oracle: Oracle<Params>, update: Transform<unknown>): Promise<Float32Array> => {
+      const opt = optimizer({ estimator: mezo({ sigma: 1e-2 }), update, backend: cpuBackend(), restore: 'exact' });
+      const x: Params = [{ name: 'w', shape: [2000], data: new Float32Array(2000).fill(0.5) }];
+      let state = opt.init(x, 77);
+      for (let k = 0; k < 150; k++) state = (await opt.step(x, oracle, state)).state;
+      return x[0]!.data;
+    };
+    const inline = await run(valueOracle(inlineLoss), sgd(0.01) as Transform<unknown>);
+    const queue = `faults-mezo-${process.pid}`;
+    const start = (): ZerothProcess => {
+      const p = zeroth(['worker', '--redis', url, '--queue', queue, '--objective', loss, '--lock-ms', '1000'], dir);
+      processes.push(p);
+      return p;
+    };
+    const workers = [start(), start(), start()];
+    await Promise.all(workers.map((w) => w.waitFor(/serving queue/)));
+    const oracle = await distributedOracle({ redis: url, queue, shards });
+    const kill = killer(workers, start, 800, 7);
+    let remote: Float32Array;
+    let kills = 0;
+    try {
+      remote = await run(oracle, oracle.track(sgd(0.01) as Transform<unknown>));
+    } finally {
+      kills = await kill.stop();
+      await oracle.close();
+    }
+    expect(kills).toBeGreaterThanOrEqual(3);
+    expect(oracle.stats.stalled).toBeGreaterThan(0);
+    expect(Array.from(remote)).toEqual(Array.from(inline));
+    expect(oracle.stats.snapshots).toBe(1);
+    expect(oracle.stats.submitted).toBe(150 * shards);
+    expect(oracle.stats.completed).toBe(150 * shards);
+  }, 120_000);
 });

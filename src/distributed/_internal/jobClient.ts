@@ -17,6 +17,8 @@ export interface JobStats {
   readonly resubmitted: number;
   /** Jobs taken back from a worker that died or stopped renewing its lock (BullMQ's stalled check). */
   readonly stalled: number;
+  /** Results taken by looking the job up (its answer event was missed), not from the event stream. */
+  readonly lookedUp: number;
   /** zeroth's own bytes: the JSON of every job's data as submitted and of every result taken (not BullMQ's). */
   readonly payloadBytes: number;
 }
@@ -52,7 +54,7 @@ export class JobClient {
   readonly queue: Queue;
   readonly events: QueueEvents;
   private readonly pending = new Map<string, Waiting>();
-  private readonly counts = { submitted: 0, completed: 0, failed: 0, ignored: 0, resubmitted: 0, stalled: 0, payloadBytes: 0 };
+  private readonly counts = { submitted: 0, completed: 0, failed: 0, ignored: 0, resubmitted: 0, stalled: 0, lookedUp: 0, payloadBytes: 0 };
   private readonly checkMs: number;
   private readonly onReconnect: (() => Promise<void>) | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -191,6 +193,7 @@ export class JobClient {
       return;
     }
     if (job.finishedOn !== undefined && job.finishedOn > 0) {
+      this.counts.lookedUp++;
       if (job.failedReason !== undefined && job.failedReason !== '' && job.returnvalue == null) this.settle(jobId, false, job.failedReason);
       else this.settle(jobId, true, job.returnvalue);
     } else {
