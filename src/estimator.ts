@@ -35,6 +35,12 @@ export interface Estimator<S = unknown> {
   readonly response: ResponseKind;
   /** How in-place probes should be undone when the optimizer does not say (see `RestoreMode`). */
   readonly restore?: 'reapply' | 'exact';
+  /**
+   * `false` declares that `combine` uses the shapes of `params` only, never their values. The optimizer may then
+   * leave the parameters at the last probe point while `combine` runs and fuse the restore with the update
+   * (one pass over the parameters instead of two). Left out, it counts as `true`.
+   */
+  readonly combineReadsValues?: boolean;
   /** Queries one step costs for these parameters (the documented count; the law suites check it). */
   queriesPerStep(params: Params): number;
   /** Initial state for these parameters. */

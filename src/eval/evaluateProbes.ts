@@ -1,7 +1,7 @@
 import type { Backend } from '../backend/backend.js';
 import { InvalidHyperparameter, NonFiniteValue, ObjectiveError, OracleMismatch, ZerothError } from '../errors.js';
 import type { Oracle } from '../oracle/oracle.js';
-import type { EvalContext, Params, Probe, ProbeBatch, Responses } from '../types.js';
+import type { EvalContext, ParamWrite, Params, Probe, ProbeBatch, Responses } from '../types.js';
 import { sameDirection } from './sameDirection.js';
 
 /** How the parameters are brought back to the base point after in-place probes. */
@@ -21,12 +21,25 @@ export interface EvaluateOptions {
   readonly estimator?: string;
   /** When true (default), a NaN or ±Infinity value is an error; when false it is returned as is. */
   readonly rejectNonFinite?: boolean;
+  /**
+   * Receives every write the in-place walk left on the parameters, in order ('reapply' moves; exact restores
+   * by assignment leave none). With the writes of the update, they let a seed log replay the step bit for bit.
+   */
+  readonly writes?: ParamWrite[];
+  /**
+   * When true and the evaluation succeeds, the walk's last restore move is not applied but returned as
+   * `pending`, for the caller to fuse with the update (`applyUpdates`' `pending` option). The parameters are then
+   * left at the last probe point: the caller must apply `pending`, whatever happens next.
+   */
+  readonly deferRestore?: boolean;
 }
 
 /** The answers to a probe batch and the queries they cost. */
 export interface Evaluation {
   readonly responses: Responses;
   readonly queries: number;
+  /** The restore move still owed to the parameters (only with `deferRestore`). */
+  readonly pending?: ParamWrite;
 }
 
 /**
@@ -62,13 +75,14 @@ export async function evaluateProbes(
   const reject = options.rejectNonFinite ?? true;
   const where = (i: number): string => `probe ${i} of step ${options.step}`;
 
+  const walk = { restore, writes: options.writes, defer: options.deferRestore === true };
   if (batch.response === 'values' && oracle.kind === 'value') {
     const values = new Float64Array(probes.length);
-    await walkInPlace(backend, params, probes, restore, async (i) => {
+    const pending = await walkInPlace(backend, params, probes, walk, async (i) => {
       const v = await call(() => oracle.value(params, contexts[i]!), where(i));
       values[i] = check(v, where(i), reject);
     });
-    return { responses: { kind: 'values', values }, queries: probes.length };
+    return { responses: { kind: 'values', values }, queries: probes.length, ...(pending ? { pending } : {}) };
   }
   if (batch.response === 'values' && oracle.kind === 'batch') {
     const answer = (got: ArrayLike<number>): Evaluation => {
@@ -102,7 +116,7 @@ export async function evaluateProbes(
   if (batch.response === 'valueAndGrad' && oracle.kind === 'gradient') {
     const values = new Float64Array(probes.length);
     const grads: Float32Array[][] = [];
-    await walkInPlace(backend, params, probes, restore, async (i) => {
+    const pending = await walkInPlace(backend, params, probes, walk, async (i) => {
       const r = await call(() => oracle.valueAndGrad(params, contexts[i]!), where(i));
       values[i] = check(r.value, where(i), reject);
       if (r.grad.length !== params.length) {
@@ -119,22 +133,33 @@ export async function evaluateProbes(
         }),
       );
     });
-    return { responses: { kind: 'valueAndGrad', values, grads }, queries: probes.length };
+    return { responses: { kind: 'valueAndGrad', values, grads }, queries: probes.length, ...(pending ? { pending } : {}) };
   }
   const needs = batch.response === 'values' ? "a 'value' or 'batch' oracle" : batch.response === 'ranking' ? "a 'ranking' oracle" : "a 'gradient' oracle";
   throw new OracleMismatch(name, needs, oracle.kind);
 }
 
+interface Walk {
+  readonly restore: RestoreMode;
+  readonly writes: ParamWrite[] | undefined;
+  readonly defer: boolean;
+}
+
+/** Visits the probes in place; returns the deferred restore move, if any (see `deferRestore`). */
 async function walkInPlace(
   backend: Backend,
   params: Params,
   probes: readonly Probe[],
-  restore: RestoreMode,
+  walk: Walk,
   visit: (i: number) => Promise<void>,
-): Promise<void> {
+): Promise<ParamWrite | undefined> {
   // Coordinate probes are restored element by element, so they need no saved copy even in 'exact' mode.
   const moves = probes.some((p) => p.direction.kind !== 'none' && p.direction.kind !== 'coordinate' && p.scale !== 0);
-  const saved = restore === 'exact' && moves ? backend.copy(params) : undefined;
+  const saved = walk.restore === 'exact' && moves ? backend.copy(params) : undefined;
+  const move = (direction: Probe['direction'], alpha: number, traced: boolean): void => {
+    backend.perturbInPlace(direction, alpha, params);
+    if (traced && direction.kind !== 'none' && alpha !== 0) walk.writes?.push({ direction, alpha });
+  };
   let current: Probe | undefined;
   // A coordinate probe changes one element: it is restored by assignment of that element, exactly and free.
   let element: { block: Float32Array; index: number; value: number } | undefined;
@@ -144,30 +169,38 @@ async function walkInPlace(
       element.block[element.index] = element.value;
       element = undefined;
     } else if (saved) backend.assignInPlace(saved, params);
-    else backend.perturbInPlace(current.direction, -current.scale, params);
+    else move(current.direction, -current.scale, true);
     current = undefined;
   };
+  let pending: ParamWrite | undefined;
   try {
     for (let i = 0; i < probes.length; i++) {
       const p = probes[i]!;
       const d = p.direction;
       if (current !== undefined && !saved && element === undefined && sameDirection(current.direction, d)) {
-        backend.perturbInPlace(d, p.scale - current.scale, params);
+        move(d, p.scale - current.scale, true);
       } else {
         back();
         if (d.kind === 'coordinate' && p.scale !== 0) {
           const block = backend.read(params[d.block]!);
           element = { block, index: d.index, value: block[d.index]! };
         }
-        backend.perturbInPlace(d, p.scale, params);
+        move(d, p.scale, !saved && element === undefined);
       }
       current = p;
       await visit(i);
+    }
+    const last = current;
+    if (walk.defer && last !== undefined && !saved && element === undefined && last.direction.kind !== 'none' && last.scale !== 0) {
+      // The caller owes this restore (and fuses it with the update when it can).
+      pending = { direction: last.direction, alpha: -last.scale };
+      current = undefined;
     }
   } finally {
     back();
     if (saved) backend.dispose(saved);
   }
+  return pending;
 }
 
 function materialize(backend: Backend, params: Params, probes: readonly Probe[]): Params[] {
