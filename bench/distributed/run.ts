@@ -26,7 +26,7 @@ import { loadObjective } from '../../src/node/tunerObjective.js';
 import { optimizer } from '../../src/optimizer.js';
 import { adam } from '../../src/transform/aliases/adam.js';
 import { sgd } from '../../src/transform/aliases/sgd.js';
-import type { Transform } from '../../src/transform/transform.js';
+import { createSeedLog } from '../../src/seedLog/seedLog.js';
 import { createTuner } from '../../src/tuner/createTuner.js';
 import { float } from '../../src/tuner/dimensions.js';
 import type { Executor } from '../../src/tuner/executor.js';
@@ -166,13 +166,19 @@ async function mezoSteps(): Promise<void> {
     for (const n of [2, 4]) {
       console.log(`data-parallel MeZO, d = ${d.toExponential(0)}, ${n} workers (= shards)…`);
       const w = await workers(n, instant);
-      const oracle = await distributedOracle({ redis: redis.url, queue: w.queue, shards: n, backend: cpuBackend() });
+      const x: Params = [{ name: 'w', shape: [d], data: new Float32Array(d).fill(0.5) }];
+      const seedLog = createSeedLog(x);
+      const oracle = await distributedOracle({ redis: redis.url, queue: w.queue, shards: n, backend: cpuBackend(), seedLog });
       try {
-        const x: Params = [{ name: 'w', shape: [d], data: new Float32Array(d).fill(0.5) }];
-        const opt = optimizer({ estimator: mezo({ sigma: 1e-3 }), update: oracle.track(sgd(1e-3) as Transform<unknown>), backend: cpuBackend() });
+        const opt = optimizer({ estimator: mezo({ sigma: 1e-3 }), update: sgd(1e-3), backend: cpuBackend() });
         let state = opt.init(x, 3);
+        const step = async (): Promise<void> => {
+          const r = await opt.step(x, oracle, state);
+          seedLog.append(state.step, r.writes);
+          state = r.state;
+        };
         // Warm-up: version 0 (a snapshot of the base) reaches every worker.
-        for (let k = 0; k < 3; k++) state = (await opt.step(x, oracle, state)).state;
+        for (let k = 0; k < 3; k++) await step();
         const steps = quick ? 20 : 50;
         const perStep: number[] = [];
         const payload: number[] = [];
@@ -181,7 +187,7 @@ async function mezoSteps(): Promise<void> {
           const s0 = oracle.stats;
           const b0 = await netBytes();
           const t0 = performance.now();
-          for (let k = 0; k < steps; k++) state = (await opt.step(x, oracle, state)).state;
+          for (let k = 0; k < steps; k++) await step();
           ms.push((performance.now() - t0) / steps);
           perStep.push(((await netBytes()) - b0 - infoCost) / steps / n);
           payload.push((oracle.stats.payloadBytes - s0.payloadBytes) / steps / n);

@@ -3,12 +3,12 @@ import type { Backend } from '../backend/backend.js';
 import { InvalidInput } from '../errors.js';
 import { sameDirection } from '../eval/sameDirection.js';
 import type { BatchOracle } from '../oracle/oracle.js';
-import type { Transform } from '../transform/transform.js';
-import type { EvalContext, Params, Probe, UpdateTerm } from '../types.js';
+import type { SeedLog } from '../seedLog/seedLog.js';
+import type { EvalContext, Params, Probe } from '../types.js';
 import { integerAtLeast } from '../validate.js';
 import { queueName, redisOptions } from './_internal/connection.js';
 import { JobClient, type JobStats } from './_internal/jobClient.js';
-import { publishVersion, runKey, updateRecord, type VersionRecord } from './_internal/versions.js';
+import { publishVersion, runKey, type VersionRecord } from './_internal/versions.js';
 import { PROBE_JOB, decodeNumber, encodeProbes, newRunId, paramsHash, type Layout, type ProbeJob } from './_internal/wire.js';
 
 /** Options of {@link distributedOracle}. */
@@ -30,13 +30,20 @@ export interface DistributedOracleOptions {
   readonly prefix?: string;
   /** A job waited for longer than this is looked up in Redis (a missed answer, a lost job). @defaultValue 10000 */
   readonly checkMs?: number;
+  /**
+   * The run's seed log, appended after every step (`log.append(state.step, result.writes)`): a new version is
+   * then published as the log's new entries — seeds and coefficients — and the workers replay them with
+   * `replayInPlace`. Without it (or when no entry was appended), a new version is published as a snapshot of
+   * the values (4 bytes per parameter, fetched once per version by each worker).
+   */
+  readonly seedLog?: SeedLog;
 }
 
 /** Counters of a {@link DistributedOracle}. */
 export interface DistributedStats extends JobStats {
   /** Parameter versions published. */
   readonly versions: number;
-  /** Of which published as full snapshots (the others as seeds and coefficients). */
+  /** Of which published as full snapshots (the others as seed-log entries). */
   readonly snapshots: number;
 }
 
@@ -45,18 +52,6 @@ export interface DistributedOracle extends BatchOracle<Params> {
   /** The run id (fresh for every oracle): part of every job id and Redis key. */
   readonly run: string;
   readonly stats: DistributedStats;
-  /**
-   * Announces that the parameters were changed by the implicit update `terms` (Σ coeffᵢ · directionᵢ, as
-   * `applyUpdates` applies it): the next version is published as these seeds and coefficients instead of a
-   * snapshot. Workers replay it and check the result against the new values' fingerprint.
-   */
-  recordUpdate(terms: readonly UpdateTerm[]): void;
-  /**
-   * The transform, with every implicit step it produces announced by {@link DistributedOracle.recordUpdate}:
-   * `optimizer({ estimator, update: oracle.track(sgd(lr)) })` ships each version as seeds and coefficients.
-   * Dense steps (Adam, materialised updates) are not announced: their versions travel as snapshots.
-   */
-  track<T>(transform: Transform<T>): Transform<T>;
   /** Closes the connections; the run's keys expire in Redis after a week. */
   close(): Promise<void>;
 }
@@ -69,8 +64,9 @@ export interface DistributedOracle extends BatchOracle<Params> {
  * each direction with the canonical kernels and evaluate the objective at `x + scale · direction` exactly.
  *
  * Versions: the parameters are fingerprinted at every call; new values become a new version, published as the
- * seeds and coefficients given to {@link DistributedOracle.recordUpdate} (and replayed by the workers), else
- * as a snapshot of the values (4 bytes per parameter, fetched once per version by each worker).
+ * entries appended to `seedLog` since the last version (replayed by the workers with `replayInPlace`), else as
+ * a snapshot of the values (4 bytes per parameter, fetched once per version by each worker). A late worker
+ * catches up from the base and the entries.
  *
  * Results equal an in-process run with `restore: 'exact'` (the probe points are exact here), bit for bit, for
  * any number of workers and any failure schedule: a worker killed mid-job loses the job to another (BullMQ's
@@ -83,10 +79,15 @@ export interface DistributedOracle extends BatchOracle<Params> {
  * @example
  * ```ts
  * import { distributedOracle } from 'zeroth/distributed';
- * const oracle = await distributedOracle({ redis: 'redis://127.0.0.1:6379', queue: 'mezo', shards: 4 });
+ * const seedLog = createSeedLog(params);
+ * const oracle = await distributedOracle({ redis: 'redis://127.0.0.1:6379', queue: 'mezo', shards: 4, seedLog });
  * const opt = optimizer({ estimator: mezo({ sigma: 1e-3 }), update: sgd(1e-4) });
  * let state = opt.init(params, 42);
- * for (let k = 0; k < 100; k++) state = (await opt.step(params, oracle, state)).state;
+ * for (let k = 0; k < 100; k++) {
+ *   const r = await opt.step(params, oracle, state);
+ *   seedLog.append(state.step, r.writes);
+ *   state = r.state;
+ * }
  * await oracle.close();
  * ```
  */
@@ -102,14 +103,16 @@ export async function distributedOracle(options: DistributedOracleOptions): Prom
   redis.on('error', () => undefined);
 
   let current: { version: number; hash: string; blocks: Float32Array[]; layout: Layout; record: VersionRecord } | undefined;
-  let recorded: readonly UpdateTerm[] | undefined;
+  // Seed-log entries already published (or older than the run on Redis).
+  let consumed = 0;
   let round = 0;
   // Incremented at every reconnection: a version published across one is published again.
   let generation = 0;
   const counts = { versions: 0, snapshots: 0 };
 
   const publish = async (version: number, record: VersionRecord, blocks: Float32Array[], layout: Layout, withLayout: boolean): Promise<void> => {
-    await publishVersion(redis, key, version, record, record.s === 1 ? blocks : undefined, withLayout ? layout : undefined);
+    const header = withLayout && options.seedLog !== undefined ? options.seedLog.header() : undefined;
+    await publishVersion(redis, key, version, record, record.s === 1 ? blocks : undefined, withLayout ? layout : undefined, header);
   };
 
   const client = await JobClient.open({
@@ -132,8 +135,10 @@ export async function distributedOracle(options: DistributedOracleOptions): Prom
     const layout: Layout = params.map((b) => ({ name: b.name, shape: [...b.shape] }));
     const first = current === undefined;
     const next = current === undefined ? 0 : current.version + 1;
-    const record: VersionRecord = !first && recorded !== undefined ? updateRecord(hash, recorded) : { h: hash, s: 1 };
-    recorded = undefined;
+    const log = options.seedLog?.entries ?? [];
+    const entries = log.slice(consumed);
+    consumed = log.length;
+    const record: VersionRecord = !first && entries.length > 0 ? { h: hash, e: entries } : { h: hash, s: 1 };
     counts.versions++;
     if (record.s === 1) counts.snapshots++;
     round = 0;
@@ -151,19 +156,7 @@ export async function distributedOracle(options: DistributedOracleOptions): Prom
     get stats() {
       return { ...client.stats, ...counts };
     },
-    recordUpdate(terms) {
-      recorded = terms;
-    },
-    track<T>(transform: Transform<T>): Transform<T> {
-      return {
-        ...transform,
-        update(g, state, p) {
-          const out = transform.update(g, state, p);
-          recorded = out[0].kind === 'implicit' ? out[0].terms : undefined;
-          return out;
-        },
-      };
-    },
+
     values() {
       throw new InvalidInput(
         'oracle',
@@ -181,7 +174,7 @@ export async function distributedOracle(options: DistributedOracleOptions): Prom
         if (last !== undefined && last.length < 2 && sameDirection(probes[last[0]!]!.direction, p.direction)) last.push(i);
         else groups.push([i]);
       });
-      const embedded = v.record.u !== undefined ? v.record : undefined;
+      const embedded = v.record.e !== undefined ? v.record : undefined;
       const step = contexts[0]?.step ?? 0;
       const replies = await Promise.all(
         groups.flatMap((g, gi) =>

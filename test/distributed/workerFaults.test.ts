@@ -8,7 +8,7 @@ import { valueOracle } from '../../src/oracle/adapters.js';
 import type { Oracle } from '../../src/oracle/oracle.js';
 import { optimizer } from '../../src/optimizer.js';
 import { sgd } from '../../src/transform/aliases/sgd.js';
-import type { Transform } from '../../src/transform/transform.js';
+import { createSeedLog, type SeedLog } from '../../src/seedLog/seedLog.js';
 import type { EvalContext, Params } from '../../src/types.js';
 import { loadObjective } from '../../src/node/tunerObjective.js';
 import { adam } from '../../src/transform/aliases/adam.js';
@@ -129,14 +129,19 @@ describe('worker processes that die', () => {
       for (let s = 1; s < shards; s++) sum += f(x as never, { ...c, shard: s, shards } as never, undefined as never) as number;
       return sum / shards;
     };
-    const run = async (oracle: Oracle<Params>, update: Transform<unknown>): Promise<Float32Array> => {
-      const opt = optimizer({ estimator: mezo({ sigma: 1e-2 }), update, backend: cpuBackend(), restore: 'exact' });
-      const x: Params = [{ name: 'w', shape: [2000], data: new Float32Array(2000).fill(0.5) }];
+    const layout = [{ name: 'w', shape: [2000] }];
+    const run = async (oracle: Oracle<Params>, log?: SeedLog): Promise<Float32Array> => {
+      const opt = optimizer({ estimator: mezo({ sigma: 1e-2 }), update: sgd(0.01), backend: cpuBackend(), restore: 'exact' });
+      const x: Params = [{ ...layout[0]!, data: new Float32Array(2000).fill(0.5) }];
       let state = opt.init(x, 77);
-      for (let k = 0; k < 150; k++) state = (await opt.step(x, oracle, state)).state;
+      for (let k = 0; k < 150; k++) {
+        const r = await opt.step(x, oracle, state);
+        log?.append(state.step, r.writes);
+        state = r.state;
+      }
       return x[0]!.data;
     };
-    const inline = await run(valueOracle(inlineLoss), sgd(0.01) as Transform<unknown>);
+    const inline = await run(valueOracle(inlineLoss));
     const queue = `faults-mezo-${process.pid}`;
     const start = (): ZerothProcess => {
       const p = zeroth(['worker', '--redis', url, '--queue', queue, '--objective', loss, '--lock-ms', '1000'], dir);
@@ -145,12 +150,13 @@ describe('worker processes that die', () => {
     };
     const workers = [start(), start(), start()];
     await Promise.all(workers.map((w) => w.waitFor(/serving queue/)));
-    const oracle = await distributedOracle({ redis: url, queue, shards });
+    const seedLog = createSeedLog(layout);
+    const oracle = await distributedOracle({ redis: url, queue, shards, seedLog });
     const kill = killer(workers, start, 800, 7);
     let remote: Float32Array;
     let kills = 0;
     try {
-      remote = await run(oracle, oracle.track(sgd(0.01) as Transform<unknown>));
+      remote = await run(oracle, seedLog);
     } finally {
       kills = await kill.stop();
       await oracle.close();

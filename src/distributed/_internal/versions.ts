@@ -1,40 +1,31 @@
 import type { Redis } from 'ioredis';
-import { applyUpdates } from '../../applyUpdates.js';
 import type { Backend } from '../../backend/backend.js';
 import { InvalidInput, ZerothError } from '../../errors.js';
-import type { Json } from '../../tuner/_internal/codec.js';
-import type { Params, UpdateTerm } from '../../types.js';
-import { decodeDirection, decodeNumber, encodeDirection, encodeNumber, paramsBytes, paramsFromBytes, paramsHash, type Layout, type WireNumber } from './wire.js';
+import { replayInPlace } from '../../replayInPlace.js';
+import type { SeedLogEntry, SeedLogHeader } from '../../seedLog/seedLog.js';
+import type { Params } from '../../types.js';
+import { paramsBytes, paramsFromBytes, paramsHash, type Layout } from './wire.js';
 
 /**
- * Parameter versions of a run in Redis. The hash `{prefix}:{queue}:zr:{run}` holds `layout` (names and shapes)
- * and one record per version `v{N}`: `{ h, s: 1 }` when the values of version N are stored as bytes under
- * `…:zr:{run}:s{N}` (a snapshot), or `{ h, u }` when version N is version N − 1 plus the implicit update `u`
- * (`[[direction, coeff], …]`: seeds and coefficients, a few dozen bytes). `h` is the fingerprint of the values
- * of version N; a replica checks it after every catch-up, so a replica that is not bit-identical fails loudly.
+ * Parameter versions of a run in Redis. The hash `{prefix}:{queue}:zr:{run}` holds `layout` (names and shapes),
+ * `log` (the header of the run's seed log) and one record per version `v{N}`: `{ h, s: 1 }` when the values of
+ * version N are stored as bytes under `…:zr:{run}:s{N}` (a snapshot), or `{ h, e }` when version N is version
+ * N − 1 plus the seed-log entries `e` (the writes of the steps between them: seeds and coefficients, tens of
+ * bytes), replayed with `replayInPlace`. `h` is the fingerprint of the values of version N; a replica checks it
+ * after every catch-up, so a replica that is not bit-identical fails loudly.
  */
 export interface VersionRecord {
   /** Fingerprint of the values of this version. */
   readonly h: string;
   /** 1: the values are stored as a snapshot. */
   readonly s?: 1;
-  /** The implicit update from the previous version. */
-  readonly u?: [Json, WireNumber][];
+  /** The seed-log entries from the previous version to this one. */
+  readonly e?: readonly SeedLogEntry[];
 }
 
 /** The Redis key of a run's hash. */
 export function runKey(prefix: string, queue: string, run: string): string {
   return `${prefix}:${queue}:zr:${run}`;
-}
-
-/** A record's update as terms. */
-export function termsOf(record: VersionRecord): UpdateTerm[] {
-  return (record.u ?? []).map(([d, c]) => ({ direction: decodeDirection(d), coeff: decodeNumber(c) }));
-}
-
-/** The record of an implicit update. */
-export function updateRecord(hash: string, terms: readonly UpdateTerm[]): VersionRecord {
-  return { h: hash, u: terms.map((t) => [encodeDirection(t.direction), encodeNumber(t.coeff)]) };
 }
 
 /** How long a run's keys live after their last write, in seconds. */
@@ -43,9 +34,18 @@ const TTL = 7 * 24 * 3600;
 const KEEP = 8;
 
 /** Writes version records (and snapshots) of a run. */
-export async function publishVersion(redis: Redis, key: string, version: number, record: VersionRecord, values?: readonly Float32Array[], layout?: Layout): Promise<void> {
+export async function publishVersion(
+  redis: Redis,
+  key: string,
+  version: number,
+  record: VersionRecord,
+  values?: readonly Float32Array[],
+  layout?: Layout,
+  log?: SeedLogHeader,
+): Promise<void> {
   const m = redis.multi();
   if (layout !== undefined) m.hset(key, 'layout', JSON.stringify(layout));
+  if (log !== undefined) m.hset(key, 'log', JSON.stringify(log));
   if (record.s === 1) {
     if (values === undefined) throw new Error('a snapshot record needs the values');
     m.set(`${key}:s${version}`, paramsBytes(values), 'EX', TTL);
@@ -84,8 +84,8 @@ export async function catchUp(
   embedded?: VersionRecord,
 ): Promise<Replica> {
   if (held !== undefined && held.version === version) return held;
-  if (held !== undefined && embedded?.u !== undefined && held.version === version - 1) {
-    return finish(run, backend, { ...held }, version, embedded, [embedded]);
+  if (held !== undefined && embedded?.e !== undefined && held.version === version - 1) {
+    return finish(redis, key, run, backend, { ...held }, version, embedded, [embedded]);
   }
   const from = held !== undefined && held.version < version ? held.version + 1 : 0;
   const fields: string[] = [];
@@ -119,13 +119,29 @@ export async function catchUp(
   } else {
     throw new InvalidInput('job', `run ${run} has no snapshot to start from`, 'Restart the coordinator: the run in Redis is damaged.');
   }
-  return finish(run, backend, { version: -1, params, hash: '' }, version, records[records.length - 1]!, first >= 0 ? records.slice(1) : records);
+  return finish(redis, key, run, backend, { version: -1, params, hash: '' }, version, records[records.length - 1]!, first >= 0 ? records.slice(1) : records);
 }
 
-function finish(run: string, backend: Backend, base: Replica, version: number, target: VersionRecord, updates: readonly VersionRecord[]): Replica {
+/** The seed-log headers of the runs seen (they never change within a run). */
+const headers = new Map<string, SeedLogHeader>();
+
+async function finish(redis: Redis, key: string, run: string, backend: Backend, base: Replica, version: number, target: VersionRecord, updates: readonly VersionRecord[]): Promise<Replica> {
+  const entries: SeedLogEntry[] = [];
   for (const r of updates) {
-    if (r.u === undefined) throw new InvalidInput('job', `run ${run}: a record without an update`, 'Restart the coordinator: the run in Redis is damaged.');
-    applyUpdates(backend, { kind: 'implicit', terms: termsOf(r) }, base.params);
+    if (r.e === undefined) throw new InvalidInput('job', `run ${run}: a version record without seed-log entries`, 'Restart the coordinator: the run in Redis is damaged.');
+    entries.push(...r.e);
+  }
+  if (entries.length > 0) {
+    let header = headers.get(run);
+    if (header === undefined) {
+      const text = await redis.hget(key, 'log');
+      if (text === null) throw missing(run, version);
+      header = JSON.parse(text) as SeedLogHeader;
+      headers.set(run, header);
+      if (headers.size > 16) headers.delete(headers.keys().next().value!);
+    }
+    // The entries of the versions in between, replayed as a seed log that starts at the first of them.
+    replayInPlace(base.params, { ...header, start: entries[0]!.step, entries }, { backend });
   }
   const hash = paramsHash(base.params.map((b) => backend.read(b)));
   if (hash !== target.h) throw new ReplicaDiverged(run, version, target.h, hash);
