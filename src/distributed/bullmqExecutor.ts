@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { InvalidHyperparameter } from '../errors.js';
 import type { Executor } from '../tuner/executor.js';
 import type { TrialContext } from '../tuner/types.js';
@@ -41,8 +42,8 @@ export interface BullmqExecutor<X> extends Executor<X> {
  * executor for the same seed, for any number of workers and any failure schedule.
  *
  * Faults: a worker that dies mid-job loses its lock; BullMQ's stalled-job check gives the job to another
- * worker and its result is counted once (job ids are `run.trial`, and an answer for a job not waited for is
- * ignored). When Redis restarts and loses its data, the jobs waited for are submitted again under the same
+ * worker and its result is counted once (a job's id names the run, the trial and a fingerprint of
+ * the point and its context, and an answer for a job not waited for is ignored). When Redis restarts and loses its data, the jobs waited for are submitted again under the same
  * ids. A trial whose objective throws is told as failed (no retry: objectives are deterministic).
  *
  * @example
@@ -73,7 +74,10 @@ export async function bullmqExecutor<X>(options: BullmqExecutorOptions): Promise
       return client.stats;
     },
     async evaluate(x: X, context: TrialContext, signal: AbortSignal): Promise<number> {
-      const got = await client.run(TRIAL_JOB, { x, c: { ...context } }, `${run}.t${context.trial}`, signal);
+      const data = { x, c: { ...context } };
+      // The id names the run, the trial and what is evaluated: a job found under it (a resumed run's) is this one.
+      const id = `${run}.t${context.trial}.${createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 12)}`;
+      const got = await client.run(TRIAL_JOB, data, id, signal);
       return decodeNumber(got);
     },
     close: () => client.close(),

@@ -58,6 +58,23 @@ describe('bullmqExecutor', () => {
     }
   });
 
+  test('one executor serves several runs in a row: every trial is evaluated, none answered from an earlier run', async () => {
+    const q = queue();
+    const w = startWorker({ redis: url, queue: q, objective });
+    workers.push(w);
+    await w.ready();
+    const executor = await bullmqExecutor<X>({ redis: url, queue: q, concurrency: 4 });
+    try {
+      for (const seed of [1, 2, 1]) {
+        const inline = await tune(createTuner<X>({ ...options(), seed }), { objective });
+        const r = await tune(createTuner<X>({ ...options(), seed }), { executor });
+        expect(Array.from(r.recommendation.u)).toEqual(Array.from(inline.recommendation.u));
+      }
+    } finally {
+      await executor.close();
+    }
+  });
+
   test('bad options are typed errors naming the option', async () => {
     await expect(bullmqExecutor({ redis: 'http://x', queue: 'q' })).rejects.toThrow(/Invalid redis/);
     await expect(bullmqExecutor({ redis: url, queue: 'a:b' })).rejects.toThrow(/Invalid queue/);
