@@ -74,8 +74,10 @@ const slow = objectiveFile(50);
 const instant = objectiveFile(0);
 
 type X = { a: number; b: number };
+// A new seed for every run: an executor answers a trial it has seen (same run, point and context) from Redis.
+let seeds = 0;
 const tuner = (budget: number) =>
-  createTuner<X>({ space: space({ a: float(-1, 1), b: float(-1, 1) }), estimator: spsa({ sigma: 0.1, numProbes: 4 }), update: adam(0.05), budget, seed: 1 });
+  createTuner<X>({ space: space({ a: float(-1, 1), b: float(-1, 1) }), estimator: spsa({ sigma: 0.1, numProbes: 4 }), update: adam(0.05), budget, seed: ++seeds });
 
 let redis: RedisServer;
 let info: Redis;
