@@ -34,7 +34,7 @@ const objective = file(
 const loss = file(
   'loss.mjs',
   `export default function (x, context) {
-     const end = performance.now() + 3;
+     const end = performance.now() + 6;
      let spin = 0;
      while (performance.now() < end) spin++;
      const w = x[0].data;
@@ -62,7 +62,11 @@ afterAll(async () => {
   await (await sharedRedis()).stop();
 });
 
-/** Kills a random worker of `workers` every `everyMs` (and starts a replacement) until stopped. */
+/**
+ * Kills a random worker of `workers` (SIGKILL) `everyMs` after the previous replacement is serving, and starts a
+ * replacement, until stopped; then kills them all. Waiting for the replacement keeps a slow start-up on a busy
+ * machine from leaving no worker at all.
+ */
 function killer(workers: ZerothProcess[], start: () => ZerothProcess, everyMs: number, seed: number): { stop(): Promise<number> } {
   const random = lcg(seed);
   let kills = 0;
@@ -75,19 +79,21 @@ function killer(workers: ZerothProcess[], start: () => ZerothProcess, everyMs: n
       await workers[i]!.kill('SIGKILL');
       kills++;
       workers[i] = start();
+      await workers[i]!.waitFor(/serving queue/, 60_000).catch(() => undefined);
     }
   })();
   return {
     async stop() {
       running = false;
       await loop;
+      await Promise.all(workers.map((w) => w.kill('SIGKILL')));
       return kills;
     },
   };
 }
 
 describe('worker processes that die', () => {
-  test('killing a random worker every second of a 2,000-query run changes nothing: same result, every query told once', async () => {
+  test('killing a random worker every few seconds of a 2,000-query run changes nothing: same result, every query told once', async () => {
     const inline = await tune(createTuner<X>(options()), { objective: await loadObjective<X>(objective), concurrency: 8 });
     const queue = `faults-${process.pid}`;
     const start = (): ZerothProcess => {
@@ -119,9 +125,9 @@ describe('worker processes that die', () => {
     expect(executor.stats.submitted).toBe(result.numTold);
     expect(executor.stats.completed).toBe(result.numTold);
     expect(executor.stats.failed).toBe(0);
-  }, 150_000);
+  }, 180_000);
 
-  test('data-parallel MeZO on 3 worker processes, one killed every 0.8 s: the parameters equal the in-process run, bit for bit', async () => {
+  test('data-parallel MeZO on 3 worker processes, killed one after another: the parameters equal the in-process run, bit for bit', async () => {
     const f = await loadObjective<Params>(loss);
     const shards = 3;
     const inlineLoss = (x: Params, c: EvalContext): number => {
@@ -152,7 +158,7 @@ describe('worker processes that die', () => {
     await Promise.all(workers.map((w) => w.waitFor(/serving queue/)));
     const seedLog = createSeedLog(layout);
     const oracle = await distributedOracle({ redis: url, queue, shards, seedLog });
-    const kill = killer(workers, start, 800, 7);
+    const kill = killer(workers, start, 500, 7);
     let remote: Float32Array;
     let kills = 0;
     try {
@@ -161,11 +167,11 @@ describe('worker processes that die', () => {
       kills = await kill.stop();
       await oracle.close();
     }
-    expect(kills).toBeGreaterThanOrEqual(3);
+    expect(kills).toBeGreaterThanOrEqual(2);
     expect(oracle.stats.stalled).toBeGreaterThan(0);
     expect(Array.from(remote)).toEqual(Array.from(inline));
     expect(oracle.stats.snapshots).toBe(1);
     expect(oracle.stats.submitted).toBe(150 * shards);
     expect(oracle.stats.completed).toBe(150 * shards);
-  }, 120_000);
+  }, 180_000);
 });
