@@ -77,6 +77,7 @@ export {
 } from './seedLog/seedLog.js';
 export { parseSeedLog, type ParseSeedLogOptions } from './seedLog/parseSeedLog.js';
 export { evaluateProbes, type EvaluateOptions, type Evaluation, type RestoreMode } from './eval/evaluateProbes.js';
+export { queriesSpent } from './eval/queriesSpent.js';
 
 export { lowbias32 } from './rng/lowbias32.js';
 export { streamKey, streamWord, type StreamKey } from './rng/streamKey.js';
