@@ -4,7 +4,7 @@ import { spsa } from '../../estimators/spsa.js';
 import { cpuBackend } from '../../src/backend/cpuBackend.js';
 import { bullmqExecutor } from '../../src/distributed/bullmqExecutor.js';
 import { distributedOracle } from '../../src/distributed/distributedOracle.js';
-import { startWorker, type ZerothWorker } from '../../src/distributed/startWorker.js';
+import { startWorker, type StartWorkerOptions, type ZerothWorker } from '../../src/distributed/startWorker.js';
 import { valueOracle } from '../../src/oracle/adapters.js';
 import type { Oracle } from '../../src/oracle/oracle.js';
 import { optimizer } from '../../src/optimizer.js';
@@ -14,7 +14,7 @@ import { createTuner } from '../../src/tuner/createTuner.js';
 import { float } from '../../src/tuner/dimensions.js';
 import { space } from '../../src/tuner/space.js';
 import { tune } from '../../src/tuner/tune.js';
-import type { Params } from '../../src/types.js';
+import type { EvalContext, Params } from '../../src/types.js';
 import { startRedis, type RedisServer } from '../_support/redis.js';
 
 type X = { a: number; b: number };
@@ -22,8 +22,9 @@ const slow = async (x: X): Promise<number> => {
   await new Promise((r) => setTimeout(r, 3));
   return (x.a - 0.3) ** 2 + (x.b + 0.2) ** 2;
 };
-const loss = async (x: Params): Promise<number> => {
-  await new Promise((r) => setTimeout(r, 3));
+// Slow at step 12, so that Redis restarts while that step's jobs are in flight.
+const loss = async (x: Params, c: EvalContext): Promise<number> => {
+  await new Promise((r) => setTimeout(r, c.step === 12 ? 400 : 3));
   let s = 0;
   for (const b of x) for (let i = 0; i < b.data.length; i++) s += (b.data[i]! - 0.01 * i) ** 2;
   return s;
@@ -39,7 +40,7 @@ afterAll(async () => {
   await redis.stop();
 });
 
-async function serve(queue: string, objective: (x: never) => Promise<number>): Promise<void> {
+async function serve(queue: string, objective: StartWorkerOptions['objective']): Promise<void> {
   for (let i = 0; i < 2; i++) {
     const w = startWorker({ redis: redis.url, queue, objective, lockMs: 1000 });
     workers.push(w);
@@ -76,13 +77,18 @@ describe('Redis restarted mid-run (all its data lost)', () => {
 
   test('an optimizer run on distributedOracle finishes with the in-process result: the version is published again', async () => {
     const x0 = (): Params => [{ name: 'x', shape: [64], data: new Float32Array(64).fill(0.5) }];
-    const run = async (oracle: Oracle<Params>, restartAt: number): Promise<Float32Array> => {
+    const run = async (oracle: Oracle<Params>, restartAt: number, submitted?: () => number): Promise<Float32Array> => {
       const opt = optimizer({ estimator: mezo({ sigma: 1e-2 }), update: sgd(0.01), backend: cpuBackend(), restore: 'exact' });
       const x = x0();
       let state = opt.init(x, 9);
       for (let k = 0; k < 30; k++) {
+        const before = submitted?.() ?? 0;
         const step = opt.step(x, oracle, state);
-        if (k === restartAt) await redis.restart();
+        if (k === restartAt) {
+          // Restart while the step's jobs are out (the objective takes 400 ms at this step).
+          while (submitted !== undefined && submitted() === before) await new Promise((r) => setTimeout(r, 5));
+          await redis.restart();
+        }
         state = (await step).state;
       }
       return x[0]!.data;
@@ -91,7 +97,7 @@ describe('Redis restarted mid-run (all its data lost)', () => {
     await serve('restart-oracle', loss);
     const oracle = await distributedOracle({ redis: redis.url, queue: 'restart-oracle', checkMs: 2000 });
     try {
-      const remote = await run(oracle, 12);
+      const remote = await run(oracle, 12, () => oracle.stats.submitted);
       expect(Array.from(remote)).toEqual(Array.from(inline));
       expect(oracle.stats.resubmitted).toBeGreaterThan(0);
     } finally {
