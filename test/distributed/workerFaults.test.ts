@@ -57,7 +57,10 @@ const processes: ZerothProcess[] = [];
 beforeAll(async () => {
   url = (await sharedRedis()).url;
 });
+const killers: { stop(): Promise<number> }[] = [];
 afterAll(async () => {
+  // A test that timed out never reached its own stop(): no replacement may be started after this.
+  await Promise.all(killers.map((k) => k.stop()));
   await Promise.all(processes.map((p) => p.kill('SIGKILL')));
   await (await sharedRedis()).stop();
 });
@@ -82,7 +85,7 @@ function killer(workers: ZerothProcess[], start: () => ZerothProcess, everyMs: n
       await workers[i]!.waitFor(/serving queue/, 60_000).catch(() => undefined);
     }
   })();
-  return {
+  const handle = {
     async stop() {
       running = false;
       await loop;
@@ -90,6 +93,8 @@ function killer(workers: ZerothProcess[], start: () => ZerothProcess, everyMs: n
       return kills;
     },
   };
+  killers.push(handle);
+  return handle;
 }
 
 describe('worker processes that die', () => {
