@@ -95,13 +95,13 @@ const api = {
     const x = be.zerosLike([{ name: 'x', shape: [d], data: new Float32Array(d) }]);
     const probes: Probe[] = Array.from({ length: m }, (_, i) => ({ direction: { kind: 'gaussian', seed: i }, scale: 1e-3, noiseKey: i }));
     const contexts = probes.map((p) => ({ noiseSeed: p.noiseKey, step: 0 }));
-    await oracle.valuesOfProbes(x, probes, contexts);
+    await oracle.probeValues(x, probes, contexts);
     const d0 = oracle.dispatches;
     const b0 = oracle.bytesRead;
     const rates: number[] = [];
     for (let r = 0; r < rounds; r++) {
       const t0 = performance.now();
-      await oracle.valuesOfProbes(x, probes, contexts);
+      await oracle.probeValues(x, probes, contexts);
       rates.push(m / ((performance.now() - t0) / 1000));
     }
     const result = { probesPerSecond: median(rates), dispatchesPerCall: (oracle.dispatches - d0) / rounds, bytesPerCall: (oracle.bytesRead - b0) / rounds };

@@ -52,7 +52,8 @@ export interface Evaluation {
  * Schedule for a value oracle: the probes are visited in order and x is moved by the difference between
  * consecutive probes, so a two-point step costs no copy of the parameters. A coordinate probe is undone by
  * assigning back the one element it changed (exact, no copy). Batch and ranking oracles receive
- * materialised copies of every probe point (memory: one copy per probe). Gradient oracles are asked at each
+ * materialised copies of every probe point (memory: one copy per probe), or — when they have `probeValues` —
+ * the probes' descriptions (no copies). Gradient oracles are asked at each
  * probe point in place.
  *
  * Queries: one per probe (a ranking of m candidates costs m).
@@ -108,16 +109,22 @@ export async function evaluateProbes<B = Float32Array>(
       });
       return { responses: { kind: 'values', values }, queries: probes.length, ...(pending ? { pending } : {}) };
     }
-    if (batch.response === 'values' && oracle.kind === 'batch' && oracle.valuesOfProbes !== undefined) {
-      // the oracle generates the points itself (webgpuBatchOracle: on the GPU), from the base and the probes
-      const got = await call(probes.length, () => oracle.valuesOfProbes!(params, probes, contexts), `the batch of step ${options.step}`);
-      return { responses: { kind: 'values', values: batchValues(got, probes.length, name, reject, where) }, queries: probes.length };
-    }
     if (batch.response === 'values' && oracle.kind === 'batch') {
+      const answer = (got: ArrayLike<number>): Evaluation => {
+        if (got === null || typeof got !== 'object' || got.length !== probes.length) {
+          throw new OracleMismatch(name, `${probes.length} values from the batch oracle`, `batch returning ${got === null || typeof got !== 'object' ? String(got) : got.length}`);
+        }
+        const values = new Float64Array(probes.length);
+        for (let i = 0; i < probes.length; i++) values[i] = checkValue(got[i], where(i), reject);
+        return { responses: { kind: 'values', values }, queries: probes.length };
+      };
+      // Described probes (seeds, not vectors): no copies, x untouched.
+      if (oracle.probeValues !== undefined) {
+        return answer(await call(probes.length, () => oracle.probeValues!(params, probes, contexts), `the batch of step ${options.step}`));
+      }
       const points = materialize(backend, params, probes);
       try {
-        const got = await call(probes.length, () => oracle.values(points, contexts), `the batch of step ${options.step}`);
-        return { responses: { kind: 'values', values: batchValues(got, probes.length, name, reject, where) }, queries: probes.length };
+        return answer(await call(probes.length, () => oracle.values(points, contexts), `the batch of step ${options.step}`));
       } finally {
         for (const p of points) backend.dispose(p);
       }
@@ -233,15 +240,6 @@ function materialize<B>(backend: Backend<B>, params: Params<B>, probes: readonly
     backend.perturbInPlace(p.direction, p.scale, x);
     return x;
   });
-}
-
-function batchValues(got: ArrayLike<unknown>, n: number, name: string, reject: boolean, where: (i: number) => string): Float64Array {
-  if (got === null || typeof got !== 'object' || got.length !== n) {
-    throw new OracleMismatch(name, `${n} values from the batch oracle`, `batch returning ${got === null || typeof got !== 'object' ? String(got) : got.length}`);
-  }
-  const values = new Float64Array(n);
-  for (let i = 0; i < n; i++) values[i] = checkValue(got[i], where(i), reject);
-  return values;
 }
 
 function checkOrder(order: Int32Array, m: number, name: string): void {

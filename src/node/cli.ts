@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ZerothError } from '../errors.js';
 import { UsageError } from './_internal/cliOptions.js';
 import { tuneCommand } from './_internal/tuneCommand.js';
+import { workerCommand } from './workerCommand.js';
 import { benchPlans, runBench } from './tunerBench.js';
 
 const HELP = `zeroth — zeroth-order optimization
@@ -19,6 +20,7 @@ Usage:
   zeroth tune --objective FILE --space FILE (--budget N | --time SECONDS) [options]
   zeroth tune --resume CHECKPOINT [--budget N] [options]
   zeroth bench [quality|perf] [-- benchmark arguments]
+  zeroth worker --redis URL --queue NAME --objective FILE   (zeroth worker --help)
 
 zeroth tune minimizes the number returned by the objective module's default export (or its export
 "objective"), a function (x, context) => number | Promise<number>, where x is an object shaped like the space.
@@ -38,6 +40,8 @@ Options of tune:
   --workers N             worker threads (default 1; 0 evaluates in this thread). Results do not depend on it.
                           Only a worker can stop an evaluation that hangs: with 0, a time limit or Ctrl-C acts
                           between evaluations.
+  --redis URL             evaluate on the workers of a Redis queue instead (zeroth worker), e.g. redis://127.0.0.1:6379
+  --queue NAME            the queue's name, with --redis (default zeroth)
   --seed N                run seed, uint32 (default 0): the run is a pure function of it
   --estimator NAME        a value or ranking estimator of zeroth/estimators (default spsa)
   --sigma S               perturbation radius in standardized units, where each range is [-1, 1] (default 0.1)
@@ -84,6 +88,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (command === 'bench') return bench(rest);
     if (command === 'tune') return await tuneCommand(rest, HELP);
+    if (command === 'worker') return await workerCommand(rest, (m) => new UsageError(m));
     throw new UsageError(`unknown command "${command}"; run zeroth --help`);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ZerothError) {

@@ -11,11 +11,11 @@ export interface BatchOracle<X> {
   readonly kind: 'batch';
   values(xs: readonly X[], contexts: readonly EvalContext[]): MaybePromise<ArrayLike<number>>;
   /**
-   * Optional: f at every probe point `x + scaleᵢ · dᵢ`, from the base point and the probes' descriptions, so that
-   * the oracle can generate the points itself (on a GPU) instead of receiving materialised copies. `x` must be
-   * left unchanged. `evaluateProbes` uses it when present.
+   * Optional: f at the probe points `x + scaleᵢ · directionᵢ`, given by their descriptions (seeds) instead of
+   * materialised copies — what a distributed evaluator ships. When present, `evaluateProbes` calls it instead
+   * of `values`, makes no copies and leaves `x` untouched (so the points are exact, as with restore 'exact').
    */
-  valuesOfProbes?(x: X, probes: readonly Probe[], contexts: readonly EvalContext[]): MaybePromise<ArrayLike<number>>;
+  probeValues?(x: X, probes: readonly Probe[], contexts: readonly EvalContext[]): MaybePromise<ArrayLike<number>>;
 }
 
 /**

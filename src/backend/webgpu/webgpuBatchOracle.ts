@@ -36,7 +36,7 @@ export interface WebGpuBatchOracle extends BatchOracle<Params<WebGpuData> | Para
   /** Bytes read back from the GPU so far (the values only: 4 per point). */
   readonly bytesRead: number;
   /** f at `x + scaleᵢ · dᵢ` for every probe, from one dispatch (Gaussian, Rademacher, coordinate and none directions). */
-  valuesOfProbes(x: Params<WebGpuData> | Params, probes: readonly Probe[], contexts: readonly EvalContext[]): Promise<Float64Array>;
+  probeValues(x: Params<WebGpuData> | Params, probes: readonly Probe[], contexts: readonly EvalContext[]): Promise<Float64Array>;
   /** f at materialised points (one dispatch each). */
   values(xs: readonly (Params<WebGpuData> | Params)[], contexts: readonly EvalContext[]): Promise<Float64Array>;
   /** Releases the uploaded buffers. */
@@ -51,7 +51,7 @@ const RESERVED = new Set(['u', 'f', 'coord', 'dim', 'probe_index', 'noise_seed',
  * CGE, the m candidates of ZO-RankSGD — is generated on the GPU from the base parameters, the probe's seed and its
  * scale, and evaluated in ONE compute dispatch (one invocation per probe); only the values are read back (4 bytes
  * per probe), nothing of the size of the parameters crosses to the CPU. `evaluateProbes` calls
- * {@link WebGpuBatchOracle.valuesOfProbes} for it, so with the `webgpu` backend a MeZO/SPSA step (perturb,
+ * {@link WebGpuBatchOracle.probeValues} for it, so with the `webgpu` backend a MeZO/SPSA step (perturb,
  * evaluate, update) reads back only its values.
  *
  * Coordinate `i` of a probe point has the bits of `backend.perturbInPlace(d, scale, copy)` (same kernels), so the
@@ -147,7 +147,7 @@ export async function webgpuBatchOracle(options: WebGpuBatchOracleOptions): Prom
     get bytesRead() {
       return bytesRead;
     },
-    async valuesOfProbes(x, probes, contexts) {
+    async probeValues(x, probes, contexts) {
       const out = new Float64Array(probes.length);
       const direct: number[] = [];
       const records: number[][] = [];

@@ -14,6 +14,8 @@ export const TUNE_OPTIONS = {
   budget: { type: 'string' },
   time: { type: 'string' },
   workers: { type: 'string' },
+  redis: { type: 'string' },
+  queue: { type: 'string' },
   seed: { type: 'string' },
   estimator: { type: 'string' },
   sigma: { type: 'string' },

@@ -105,7 +105,7 @@ async function run(args: readonly string[], help: string, signal: AbortSignal, s
     lastSave = Date.now();
   };
   try {
-    executor = await prepareExecutor(spec, workers, signal);
+    executor = await prepareExecutor(spec, workers, signal, str(o, 'redis'), str(o, 'queue'));
     if (executor !== undefined && !signal.aborted) {
       let best = Infinity;
       const state = (elapsedMs: number) => ({
@@ -178,7 +178,13 @@ async function run(args: readonly string[], help: string, signal: AbortSignal, s
 }
 
 /** Loads the objective (this thread) or starts the worker pool and checks the module; undefined if a signal came first. */
-async function prepareExecutor(spec: RunSpec, workers: number, signal: AbortSignal): Promise<Executor<X> | undefined> {
+async function prepareExecutor(spec: RunSpec, workers: number, signal: AbortSignal, redis?: string, queue?: string): Promise<Executor<X> | undefined> {
+  if (queue !== undefined && redis === undefined) throw new UsageError('--queue needs --redis URL');
+  if (redis !== undefined) {
+    // Workers on a Redis queue (zeroth worker); the run id keeps a resumed run's jobs and results.
+    const { bullmqExecutor } = await import('../../distributed/bullmqExecutor.js');
+    return untilAborted(bullmqExecutor<X>({ redis, queue: queue ?? 'zeroth', ...(spec.run === undefined ? {} : { run: spec.run }) }), signal);
+  }
   if (workers === 0) {
     const objective = await untilAborted(loadObjective<X>(spec.objective, spec.export ?? undefined), signal);
     return objective === undefined ? undefined : inlineExecutor(objective);

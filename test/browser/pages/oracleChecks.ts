@@ -66,7 +66,7 @@ export async function oracleChecks(backend: WebGpuBackend, name: string): Promis
       [{ kind: 'lowRank', seed: 5, rank: 2, v: [undefined, Float32Array.from({ length: 16 }, (_, i) => i / 7)] }, 0.5],
     ];
     const probes: Probe[] = dirs.map(([direction, scale], i) => ({ direction, scale, noiseKey: i }));
-    const got = await oracle.valuesOfProbes(x, probes, probes.map((p) => ({ noiseSeed: p.noiseKey, step: 0 })));
+    const got = await oracle.probeValues(x, probes, probes.map((p) => ({ noiseSeed: p.noiseKey, step: 0 })));
     const want = dirs.map(([d, s]) => {
       const p = cpu.copy(host);
       cpu.perturbInPlace(d, s, p);
