@@ -1,34 +1,48 @@
-import { Redis } from 'ioredis';
 import type { Backend } from '../backend/backend.js';
-import { InvalidInput } from '../errors.js';
-import { sameDirection } from '../eval/sameDirection.js';
+import { InvalidHyperparameter, InvalidInput } from '../errors.js';
 import type { BatchOracle } from '../oracle/oracle.js';
 import type { SeedLog } from '../seedLog/seedLog.js';
 import type { EvalContext, Params, Probe } from '../types.js';
 import { integerAtLeast } from '../validate.js';
+import { BullmqTransport } from './_internal/bullmqTransport.js';
 import { queueName, redisOptions } from './_internal/connection.js';
-import { JobClient, type JobStats } from './_internal/jobClient.js';
-import { publishVersion, runKey, type VersionRecord } from './_internal/versions.js';
-import { PROBE_JOB, decodeNumber, encodeProbes, newRunId, paramsHash, type Layout, type ProbeJob } from './_internal/wire.js';
+import type { JobStats } from './_internal/jobClient.js';
+import { LeanCoordinator } from './_internal/lean/leanCoordinator.js';
+import { probeGroups } from './_internal/probeGroups.js';
+import type { ProbeTransport } from './_internal/probeTransport.js';
+import { VersionTracker } from './_internal/versionTracker.js';
+import { newRunId } from './_internal/wire.js';
 
 /** Options of {@link distributedOracle}. */
 export interface DistributedOracleOptions {
   /** The Redis URL, e.g. `redis://127.0.0.1:6379`. */
   readonly redis: string;
-  /** The BullMQ queue that the workers serve (`zeroth worker --queue NAME`, or `startWorker`). */
+  /** The queue that the workers serve (`zeroth worker --queue NAME`, or `startWorker`). */
   readonly queue: string;
   /**
+   * How probes reach the workers. `'lean'`: one broadcast per round through a Redis function (Redis ≥ 7),
+   * tens of bytes per worker, answers aggregated in Redis — about 190 bytes on the wire per worker per MeZO step.
+   * `'bullmq'`: one BullMQ job per probe group and shard — about 4 KB per worker per step, but any Redis BullMQ
+   * runs on, no server-side function, and every probe an inspectable job. The workers serve both.
+   * @defaultValue 'lean'
+   */
+  readonly transport?: 'lean' | 'bullmq';
+  /**
    * Data shards: every probe is evaluated on each shard `s` (the objective sees `context.shard = s`), and its
-   * value is the mean over shards, `(f₀ + f₁ + … + f_{S−1}) / S` in float64, summed in shard order. With MeZO this is data-parallel MeZO: every worker
-   * evaluates the same ± pair on its own shard and the projected gradient is the mean of the shards'.
+   * value is the mean over shards, `(f₀ + f₁ + … + f_{S−1}) / S` in float64, summed in shard order. With MeZO this
+   * is data-parallel MeZO: every worker evaluates the same ± pair on its own shard and the projected gradient is
+   * the mean of the shards'.
    * @defaultValue 1
    */
   readonly shards?: number;
   /** Reads the parameter blocks (the optimizer's backend). @defaultValue blocks are read as Float32Array */
   readonly backend?: Backend;
-  /** BullMQ key prefix (the workers must use the same). @defaultValue 'zeroth' */
+  /** Key prefix (the workers must use the same). @defaultValue 'zeroth' */
   readonly prefix?: string;
-  /** A job waited for longer than this is looked up in Redis (a missed answer, a lost job). @defaultValue 10000 */
+  /**
+   * A round (lean) or job (bullmq) waited for longer than this is looked up in Redis and sent again (a missed
+   * answer, a lost message). @defaultValue 10000
+   */
   readonly checkMs?: number;
   /**
    * The run's seed log, appended after every step (`log.append(state.step, result.writes)`): a new version is
@@ -49,29 +63,40 @@ export interface DistributedStats extends JobStats {
 
 /** The oracle of {@link distributedOracle}: a batch oracle that ships probe descriptions to workers. */
 export interface DistributedOracle extends BatchOracle<Params> {
-  /** The run id (fresh for every oracle): part of every job id and Redis key. */
+  /** The run's id (fresh for every oracle): the lean transport's 3-character handle, or the BullMQ job-id prefix. */
   readonly run: string;
+  readonly transport: 'lean' | 'bullmq';
+  /**
+   * Counters. A task is one probe group (an antithetic pair, or a lone probe) on one shard: `submitted`,
+   * `completed` and `failed` count tasks (BullMQ: jobs); `stalled` counts tasks taken from a worker that died.
+   */
   readonly stats: DistributedStats;
-  /** Closes the connections; the run's keys expire in Redis after a week. */
+  /** Closes the connections; the lean transport deletes the run's keys, BullMQ's expire after a week. */
   close(): Promise<void>;
 }
 
 /**
- * An oracle whose probes are evaluated by workers on Redis (BullMQ jobs). A job is a group of probes of one
- * antithetic pair: `(run, version, shard, step, [(direction seed, signed scale, noise seed)…])` — a few dozen
- * bytes whatever the parameter count. Workers hold the parameters of the current version, caught up from the
- * version records in Redis and checked against a fingerprint of the coordinator's values; they regenerate
- * each direction with the canonical kernels and evaluate the objective at `x + scale · direction` exactly.
+ * An oracle whose probes are evaluated by workers on Redis. A probe travels as its description — parameter
+ * version, direction seed, signed scale, noise seed — a few dozen bytes whatever the parameter count. Workers
+ * hold the parameters of the current version, caught up from the run's records in Redis and checked against a
+ * fingerprint of the coordinator's values; they regenerate each direction with the canonical kernels and
+ * evaluate the objective at `x + scale · direction` exactly.
+ *
+ * Transports: `'lean'` (default) broadcasts one binary message per round (call) on the run's channel through a
+ * Redis function that also appends it to the run's log stream; the coordinator assigns the tasks (group ×
+ * shard) to the live workers, and the function counts each task's first answer and sends the coordinator all
+ * values at once. `'bullmq'` submits one BullMQ job per task.
  *
  * Versions: the parameters are fingerprinted at every call; new values become a new version, published as the
  * entries appended to `seedLog` since the last version (replayed by the workers with `replayInPlace`), else as
  * a snapshot of the values (4 bytes per parameter, fetched once per version by each worker). A late worker
- * catches up from the base and the entries.
+ * catches up from the newest snapshot and the entries after it.
  *
  * Results equal an in-process run with `restore: 'exact'` (the probe points are exact here), bit for bit, for
- * any number of workers and any failure schedule: a worker killed mid-job loses the job to another (BullMQ's
- * stalled check) and its answer is counted once; late answers are ignored; after a Redis restart the current
- * version is published again and the pending jobs are resubmitted.
+ * any number of workers and any failure schedule: a worker killed mid-task loses the task to another (lean: its
+ * heartbeat lapses after its lock time; bullmq: the stalled-job check) and the task is counted once; duplicate
+ * and late answers are ignored and counted; after a Redis restart the current version is published again (as a
+ * snapshot) and the pending tasks are sent again.
  *
  * Queries: one per probe (the shards of a probe are one query). Works with every value estimator; `batch`
  * points without descriptions (wrapped oracles) are refused.
@@ -96,65 +121,28 @@ export async function distributedOracle(options: DistributedOracleOptions): Prom
   const queue = queueName(options.queue);
   const shards = integerAtLeast('shards', options.shards ?? 1, 1);
   const prefix = options.prefix ?? 'zeroth';
-  const read = (p: Params): Float32Array[] => p.map((b) => (options.backend !== undefined ? options.backend.read(b) : (b.data as unknown as Float32Array)));
-  const run = newRunId();
-  const key = runKey(prefix, queue, run);
-  const redis = new Redis(redisOptions(options.redis));
-  redis.on('error', () => undefined);
-
-  let current: { version: number; hash: string; blocks: Float32Array[]; layout: Layout; record: VersionRecord } | undefined;
-  // Seed-log entries already published (or older than the run on Redis).
-  let consumed = 0;
-  let round = 0;
-  // Incremented at every reconnection: a version published across one is published again.
-  let generation = 0;
-  const counts = { versions: 0, snapshots: 0 };
-
-  const publish = async (version: number, record: VersionRecord, blocks: Float32Array[], layout: Layout, withLayout: boolean): Promise<void> => {
-    const header = withLayout && options.seedLog !== undefined ? options.seedLog.header() : undefined;
-    await publishVersion(redis, key, version, record, record.s === 1 ? blocks : undefined, withLayout ? layout : undefined, header);
-  };
-
-  const client = await JobClient.open({
-    redis: options.redis,
-    queue,
-    prefix,
-    ...(options.checkMs === undefined ? {} : { checkMs: options.checkMs }),
-    // Redis restarted: what it lost is published again — the current version as a snapshot — before the jobs.
-    onReconnect: async () => {
-      generation++;
-      const c = current;
-      if (c !== undefined) await publish(c.version, { h: c.hash, s: 1 }, c.blocks, c.layout, true);
-    },
-  });
-
-  const version = async (params: Params): Promise<NonNullable<typeof current>> => {
-    const blocks = read(params);
-    const hash = paramsHash(blocks);
-    if (current !== undefined && current.hash === hash) return current;
-    const layout: Layout = params.map((b) => ({ name: b.name, shape: [...b.shape] }));
-    const first = current === undefined;
-    const next = current === undefined ? 0 : current.version + 1;
-    const log = options.seedLog?.entries ?? [];
-    const entries = log.slice(consumed);
-    consumed = log.length;
-    const record: VersionRecord = !first && entries.length > 0 ? { h: hash, e: entries } : { h: hash, s: 1 };
-    counts.versions++;
-    if (record.s === 1) counts.snapshots++;
-    round = 0;
-    // Current from now on, so that a reconnection publishes this version again.
-    current = { version: next, hash, blocks, layout, record };
-    const before = generation;
-    await publish(next, record, blocks, layout, first);
-    if (generation !== before) await publish(next, { h: hash, s: 1 }, blocks, layout, true);
-    return current;
-  };
+  const transport = options.transport ?? 'lean';
+  if (transport !== 'lean' && transport !== 'bullmq') throw new InvalidHyperparameter('transport', transport, "must be 'lean' or 'bullmq'");
+  const checkMs = integerAtLeast('checkMs', options.checkMs ?? 10_000, 50);
+  const header = options.seedLog?.header();
+  const tracker = new VersionTracker(options.backend, options.seedLog);
+  let t: ProbeTransport;
+  let run: string;
+  if (transport === 'lean') {
+    const lean = await LeanCoordinator.open({ redis: options.redis, queue, prefix, shards, checkMs, header });
+    t = lean;
+    run = lean.handle;
+  } else {
+    run = newRunId();
+    t = await BullmqTransport.open({ redis: options.redis, queue, prefix, shards, checkMs, header, run });
+  }
 
   return {
     kind: 'batch',
     run,
+    transport,
     get stats() {
-      return { ...client.stats, ...counts };
+      return { ...t.stats, ...tracker.counts };
     },
 
     values() {
@@ -165,39 +153,21 @@ export async function distributedOracle(options: DistributedOracleOptions): Prom
       );
     },
     async probeValues(params: Params, probes: readonly Probe[], contexts: readonly EvalContext[]): Promise<Float64Array> {
-      const v = await version(params);
-      const r = round++;
-      // One job per antithetic pair (consecutive probes of one direction) and shard.
-      const groups: number[][] = [];
-      probes.forEach((p, i) => {
-        const last = groups.at(-1);
-        if (last !== undefined && last.length < 2 && sameDirection(probes[last[0]!]!.direction, p.direction)) last.push(i);
-        else groups.push([i]);
-      });
-      const embedded = v.record.e !== undefined ? v.record : undefined;
-      const step = contexts[0]?.step ?? 0;
-      const replies = await Promise.all(
-        groups.flatMap((g, gi) =>
-          Array.from({ length: shards }, (_, s) => {
-            const job: ProbeJob = [run, v.version, s, shards, step, encodeProbes(g.map((i) => ({ ...probes[i]!, noiseKey: contexts[i]!.noiseSeed })), g.map((_, j) => j > 0))];
-            const data: unknown[] = embedded === undefined ? job : [...job, embedded];
-            return client.run(PROBE_JOB, data, `${run}.${v.version}.${r}.${gi}.${s}`) as Promise<unknown[]>;
-          }),
-        ),
-      );
+      const { version, isNew } = tracker.next(params);
+      const described = probes.map((p, i) => ({ ...p, noiseKey: contexts[i]!.noiseSeed }));
+      const groups = probeGroups(described);
+      const perTask = await t.run(version, isNew, described, groups, contexts[0]?.step ?? 0);
+      // The value of a probe: the mean over shards, summed in shard order in float64.
       const values = new Float64Array(probes.length);
       groups.forEach((g, gi) => {
         g.forEach((i, j) => {
-          let sum = decodeNumber(replies[gi * shards]![j]);
-          for (let s = 1; s < shards; s++) sum += decodeNumber(replies[gi * shards + s]![j]);
+          let sum = perTask[gi * shards]![j]!;
+          for (let s = 1; s < shards; s++) sum += perTask[gi * shards + s]![j]!;
           values[i] = shards === 1 ? sum : sum / shards;
         });
       });
       return values;
     },
-    async close() {
-      await client.close();
-      redis.disconnect();
-    },
+    close: () => t.close(),
   };
 }

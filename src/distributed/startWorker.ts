@@ -8,7 +8,9 @@ import type { TrialObjective } from '../tuner/executor.js';
 import type { EvalContext, Params } from '../types.js';
 import { integerAtLeast } from '../validate.js';
 import { bullConnection, queueName, redisOptions } from './_internal/connection.js';
+import { evaluateAt } from './_internal/evaluateAt.js';
 import { withTimeout } from './_internal/jobClient.js';
+import { LeanServer } from './_internal/lean/leanServer.js';
 import { ReplicaDiverged, catchUp, runKey, type Replica, type VersionRecord } from './_internal/versions.js';
 import { PROBE_JOB, TRIAL_JOB, decodeProbes, encodeNumber, type ProbeJob, type WireNumber } from './_internal/wire.js';
 
@@ -112,11 +114,11 @@ export function startWorker(options: StartWorkerOptions): ZerothWorker {
   const replicas = new Map<string, Replica>();
   const counts = { jobs: 0, evaluations: 0, failed: 0, versions: 0 };
 
-  const evaluate = async (f: (x: unknown, c: unknown) => unknown, x: unknown, context: unknown): Promise<WireNumber> => {
+  const evaluate = async (f: (x: unknown, c: unknown) => unknown, x: unknown, context: unknown): Promise<number> => {
     const v = await f(x, context);
     if (typeof v !== 'number') throw new Error(`the objective returned ${v === null ? 'null' : typeof v}, not a number`);
     counts.evaluations++;
-    return encodeNumber(v);
+    return v;
   };
 
   const processor = async (job: Job): Promise<WireNumber | WireNumber[]> => {
@@ -124,7 +126,7 @@ export function startWorker(options: StartWorkerOptions): ZerothWorker {
     try {
       if (job.name === TRIAL_JOB) {
         const data = job.data as { x: unknown; c: unknown };
-        const v = await evaluate(f, data.x, data.c);
+        const v = encodeNumber(await evaluate(f, data.x, data.c));
         counts.jobs++;
         return v;
       }
@@ -141,19 +143,9 @@ export function startWorker(options: StartWorkerOptions): ZerothWorker {
         }
         if (replicas.get(run) !== replica) counts.versions++;
         replicas.set(run, replica);
-        const scratch = backend.copy(replica.params);
-        try {
-          const out: WireNumber[] = [];
-          for (const p of decodeProbes(probes)) {
-            backend.assignInPlace(replica.params, scratch);
-            backend.perturbInPlace(p.direction, p.scale, scratch);
-            out.push(await evaluate(f, scratch, { noiseSeed: p.noiseKey, step, shard, shards }));
-          }
-          counts.jobs++;
-          return out;
-        } finally {
-          backend.dispose(scratch);
-        }
+        const values = await evaluateAt(backend, replica.params, decodeProbes(probes), (x, c) => evaluate(f, x, c), step, shard, shards);
+        counts.jobs++;
+        return values.map(encodeNumber);
       }
       throw new UnrecoverableError(`unknown job "${job.name}": run coordinator and workers with the same version of zeroth`);
     } catch (e) {
@@ -161,6 +153,18 @@ export function startWorker(options: StartWorkerOptions): ZerothWorker {
       throw e instanceof Error ? e : new Error(String(e));
     }
   };
+
+  // The lean transport's side: rounds of distributedOracle broadcast on the queue's runs.
+  const lean = new LeanServer({
+    redis: options.redis,
+    queue,
+    prefix,
+    lockMs: lockDuration,
+    concurrency,
+    backend,
+    objective: async (x, c) => evaluate(await objective, x, c),
+    counts,
+  });
 
   const worker = new Worker(queue, processor, {
     connection,
@@ -174,7 +178,7 @@ export function startWorker(options: StartWorkerOptions): ZerothWorker {
   worker.on('error', () => undefined);
   const started = objective.then(async () => {
     void worker.run().catch(() => undefined);
-    await withTimeout(worker.waitUntilReady(), 10_000, options.redis);
+    await withTimeout(Promise.all([worker.waitUntilReady(), lean.start()]), 10_000, options.redis);
   });
   started.catch(() => undefined);
   let closing: Promise<void> | undefined;
@@ -185,7 +189,7 @@ export function startWorker(options: StartWorkerOptions): ZerothWorker {
     ready: () => started,
     close() {
       closing ??= (async () => {
-        await worker.close().catch(() => undefined);
+        await Promise.all([worker.close().catch(() => undefined), lean.close()]);
         redis.disconnect();
       })();
       return closing;

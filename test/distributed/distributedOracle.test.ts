@@ -74,12 +74,12 @@ async function serve(count: number): Promise<string> {
   return queue;
 }
 
-describe('distributedOracle', () => {
+describe.each(['lean', 'bullmq'] as const)('distributedOracle, transport %s', (transport) => {
   test('MeZO and SPSA on 2 workers equal the in-process run (restore exact), bit for bit', async () => {
     const queue = await serve(2);
     for (const estimator of [mezo({ sigma: 1e-2 }), spsa({ sigma: 1e-2, numProbes: 3 })] as Estimator<unknown>[]) {
       const inline = await runSteps(estimator, sgd(0.05) as Transform<unknown>, valueOracle(meanOverShards(1)), 12);
-      const oracle = await distributedOracle({ redis: url, queue });
+      const oracle = await distributedOracle({ redis: url, queue, transport });
       try {
         const remote = await runSteps(estimator, sgd(0.05) as Transform<unknown>, oracle, 12);
         expect(remote.values).toEqual(inline.values);
@@ -95,12 +95,12 @@ describe('distributedOracle', () => {
   test('data-parallel MeZO: 3 shards on 3 workers equal the mean over shards in process', async () => {
     const queue = await serve(3);
     const inline = await runSteps(mezo({ sigma: 1e-2 }) as Estimator<unknown>, sgd(0.05) as Transform<unknown>, valueOracle(meanOverShards(3)), 10);
-    const oracle = await distributedOracle({ redis: url, queue, shards: 3 });
+    const oracle = await distributedOracle({ redis: url, queue, shards: 3, transport });
     try {
       const remote = await runSteps(mezo({ sigma: 1e-2 }) as Estimator<unknown>, sgd(0.05) as Transform<unknown>, oracle, 10);
       expect(remote.values).toEqual(inline.values);
       expect(Array.from(remote.x[0]!.data)).toEqual(Array.from(inline.x[0]!.data));
-      // one job per shard per step: the ± pair travels together
+      // one task per shard per step: the ± pair travels together
       expect(oracle.stats.submitted).toBe(30);
     } finally {
       await oracle.close();
@@ -112,7 +112,7 @@ describe('distributedOracle', () => {
     const w = startWorker({ redis: url, queue, objective: () => { throw new Error('out of memory on the worker'); } });
     workers.push(w);
     await w.ready();
-    const oracle = await distributedOracle({ redis: url, queue });
+    const oracle = await distributedOracle({ redis: url, queue, transport });
     try {
       const opt = optimizer({ estimator: mezo({ sigma: 1e-2 }), update: sgd(0.05), backend: cpuBackend() });
       const x = params();

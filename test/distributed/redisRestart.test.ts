@@ -75,7 +75,7 @@ describe('Redis restarted mid-run (all its data lost)', () => {
     }
   }, 60_000);
 
-  test('an optimizer run on distributedOracle finishes with the in-process result: the version is published again', async () => {
+  test.each(['lean', 'bullmq'] as const)('an optimizer run on distributedOracle (transport %s) finishes with the in-process result: the version is published again', async (transport) => {
     const x0 = (): Params => [{ name: 'x', shape: [64], data: new Float32Array(64).fill(0.5) }];
     const run = async (oracle: Oracle<Params>, restartAt: number, submitted?: () => number): Promise<Float32Array> => {
       const opt = optimizer({ estimator: mezo({ sigma: 1e-2 }), update: sgd(0.01), backend: cpuBackend(), restore: 'exact' });
@@ -94,8 +94,8 @@ describe('Redis restarted mid-run (all its data lost)', () => {
       return x[0]!.data;
     };
     const inline = await run(valueOracle(loss), -1);
-    await serve('restart-oracle', loss);
-    const oracle = await distributedOracle({ redis: redis.url, queue: 'restart-oracle', checkMs: 2000 });
+    await serve(`restart-oracle-${transport}`, loss);
+    const oracle = await distributedOracle({ redis: redis.url, queue: `restart-oracle-${transport}`, checkMs: 2000, transport });
     try {
       const remote = await run(oracle, 12, () => oracle.stats.submitted);
       expect(Array.from(remote)).toEqual(Array.from(inline));

@@ -132,7 +132,7 @@ describe('worker processes that die', () => {
     expect(executor.stats.failed).toBe(0);
   }, 180_000);
 
-  test('data-parallel MeZO on 3 worker processes, killed one after another: the parameters equal the in-process run, bit for bit', async () => {
+  test.each(['lean', 'bullmq'] as const)('data-parallel MeZO (transport %s) on 3 worker processes, killed one after another: the parameters equal the in-process run, bit for bit', async (transport) => {
     const f = await loadObjective<Params>(loss);
     const shards = 3;
     const inlineLoss = (x: Params, c: EvalContext): number => {
@@ -153,7 +153,7 @@ describe('worker processes that die', () => {
       return x[0]!.data;
     };
     const inline = await run(valueOracle(inlineLoss));
-    const queue = `faults-mezo-${process.pid}`;
+    const queue = `faults-mezo-${transport}-${process.pid}`;
     const start = (): ZerothProcess => {
       const p = zeroth(['worker', '--redis', url, '--queue', queue, '--objective', loss, '--lock-ms', '1000'], dir);
       processes.push(p);
@@ -162,7 +162,7 @@ describe('worker processes that die', () => {
     const workers = [start(), start(), start()];
     await Promise.all(workers.map((w) => w.waitFor(/serving queue/)));
     const seedLog = createSeedLog(layout);
-    const oracle = await distributedOracle({ redis: url, queue, shards, seedLog });
+    const oracle = await distributedOracle({ redis: url, queue, shards, seedLog, transport });
     const kill = killer(workers, start, 500, 7);
     let remote: Float32Array;
     let kills = 0;
@@ -172,6 +172,7 @@ describe('worker processes that die', () => {
       kills = await kill.stop();
       await oracle.close();
     }
+    console.log(`data-parallel MeZO on ${transport}: ${kills} kills`, oracle.stats);
     expect(kills).toBeGreaterThanOrEqual(2);
     expect(oracle.stats.stalled).toBeGreaterThan(0);
     expect(Array.from(remote)).toEqual(Array.from(inline));
