@@ -5,7 +5,7 @@ export interface Report {
   throughput: { name: string; perSecond: number }[];
   overhead: { latencyMs: number; jobsPerSecond8: number };
   bytes: { perTunerQuery: number };
-  mezo: { d: number; workers: number; bytesPerWorkerStep: number; payloadBytes: number; msPerStep: number }[];
+  mezo: { d: number; workers: number; transport: 'lean' | 'bullmq'; bytesPerWorkerStep: number; payloadBytes: number; msPerStep: number; steps: number }[];
 }
 
 /** A target and whether the run met it. */
@@ -15,19 +15,30 @@ export interface Target {
   readonly detail: string;
 }
 
-/** The targets: bytes per MeZO step per worker ≤ 200 whatever d; 4 workers ≥ 3× one inline evaluator (50 ms objective). */
+/** The target of bytes on the wire per MeZO step per worker. */
+export const WIRE_TARGET = 200;
+
+/**
+ * The targets: bytes on the wire per MeZO step per worker ≤ 200 whatever d (the lean transport, the default of
+ * distributedOracle; BullMQ's figure beside it); 4 workers ≥ 3× one inline evaluator (50 ms objective).
+ */
 export function targets(r: Report): Target[] {
   const inline = r.throughput.find((t) => t.name.startsWith('inline'))?.perSecond ?? NaN;
   const four = r.throughput.find((t) => t.name === 'BullMQ, 4 workers')?.perSecond ?? NaN;
-  const wire = Math.max(...r.mezo.map((m) => m.bytesPerWorkerStep));
-  const payload = Math.max(...r.mezo.map((m) => m.payloadBytes));
-  const small = r.mezo.filter((m) => m.d === 1e3).map((m) => m.bytesPerWorkerStep);
-  const large = r.mezo.filter((m) => m.d === 1e6).map((m) => m.bytesPerWorkerStep);
-  const spread = Math.max(...large) / Math.max(...small);
+  const of = (transport: string) => r.mezo.filter((m) => m.transport === transport);
+  const wire = (transport: string) => Math.max(...of(transport).map((m) => m.bytesPerWorkerStep));
+  const payload = Math.max(...of('lean').map((m) => m.payloadBytes));
+  // 1e6 against 1e3 parameters, per worker count: the largest departure from 1.
+  const ratios = [...new Set(of('lean').map((m) => m.workers))].map((n) => {
+    const at = (d: number) => of('lean').find((m) => m.workers === n && m.d === d)?.bytesPerWorkerStep ?? NaN;
+    return at(1e6) / at(1e3);
+  });
+  const spread = ratios.reduce((worst, q) => (Math.abs(q - 1) > Math.abs(worst - 1) ? q : worst), 1);
   return [
-    { name: 'bytes on the wire per MeZO step per worker ≤ 200 (all of Redis\'s traffic)', met: wire <= 200, detail: `${wire.toFixed(0)} B (max over d and worker counts)` },
-    { name: 'zeroth\'s payload per MeZO step per worker ≤ 200', met: payload <= 200, detail: `${payload.toFixed(0)} B` },
-    { name: 'independent of the parameter count (1e6 vs 1e3 within 10 %)', met: spread <= 1.1, detail: `ratio ${spread.toFixed(3)}` },
+    { name: `bytes on the wire per MeZO step per worker ≤ ${WIRE_TARGET} (lean transport, all of Redis's traffic)`, met: wire('lean') <= WIRE_TARGET, detail: `${wire('lean').toFixed(0)} B (max over d and worker counts)` },
+    { name: `bytes on the wire per MeZO step per worker ≤ ${WIRE_TARGET} (bullmq transport, for comparison)`, met: wire('bullmq') <= WIRE_TARGET, detail: `${wire('bullmq').toFixed(0)} B` },
+    { name: 'independent of the parameter count (lean: 1e6 vs 1e3 within 10 %)', met: Math.abs(spread - 1) <= 0.1, detail: `ratio ${spread.toFixed(3)} (worst over worker counts)` },
+    { name: `zeroth's payload per MeZO step per worker ≤ ${WIRE_TARGET} (lean)`, met: payload <= WIRE_TARGET, detail: `${payload.toFixed(0)} B` },
     { name: '4 workers ≥ 3× one inline evaluator (50 ms objective)', met: four >= 3 * inline, detail: `${(four / inline).toFixed(2)}×` },
     { name: 'per-job overhead reported', met: Number.isFinite(r.overhead.latencyMs), detail: `${r.overhead.latencyMs.toFixed(2)} ms per job` },
   ];
@@ -55,9 +66,16 @@ export function formatReport(r: Report): string {
     '',
     '## Data-parallel MeZO (shards = workers, seeds and coefficients, no snapshots)',
     '',
-    '| parameters | workers | bytes on the wire per worker per step | zeroth payload per worker per step | ms per step |',
-    '| ---: | ---: | ---: | ---: | ---: |',
-    ...r.mezo.map((m) => `| ${m.d.toExponential(0)} | ${m.workers} | ${m.bytesPerWorkerStep.toFixed(0)} | ${m.payloadBytes.toFixed(0)} | ${m.msPerStep.toFixed(1)} |`),
+    `Bytes on the wire per worker per step: Redis's INFO counters (total_net_input_bytes + total_net_output_bytes, every client) over the measured steps, divided by steps × workers; target ≤ ${WIRE_TARGET} B. zeroth's payload: its own message bodies and answers.`,
+    '',
+    '| parameters | workers | lean: bytes / worker / step | ≤ 200 | bullmq: bytes / worker / step | lean payload | bullmq payload | lean ms / step | bullmq ms / step |',
+    '| ---: | ---: | ---: | :---: | ---: | ---: | ---: | ---: | ---: |',
+    ...pairs(r).map(
+      ([lean, bull]) =>
+        `| ${lean.d.toExponential(0)} | ${lean.workers} | ${lean.bytesPerWorkerStep.toFixed(0)} | ${lean.bytesPerWorkerStep <= WIRE_TARGET ? 'met' : 'missed'} | ${bull?.bytesPerWorkerStep.toFixed(0) ?? '–'} | ${lean.payloadBytes.toFixed(0)} | ${bull?.payloadBytes.toFixed(0) ?? '–'} | ${lean.msPerStep.toFixed(1)} | ${bull?.msPerStep.toFixed(1) ?? '–'} |`,
+    ),
+    '',
+    `Rounds numbered up to ${Math.max(...r.mezo.map((m) => m.steps))} here; from round 16384 on the round number in every answer and aggregate takes one byte more (about +1.5 B per worker per step with 2 workers).`,
     '',
     '## Targets',
     '',
@@ -65,4 +83,9 @@ export function formatReport(r: Report): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** The lean row of each (d, workers) with the bullmq row beside it. */
+function pairs(r: Report): [Report['mezo'][number], Report['mezo'][number] | undefined][] {
+  return r.mezo.filter((m) => m.transport === 'lean').map((m) => [m, r.mezo.find((b) => b.transport === 'bullmq' && b.d === m.d && b.workers === m.workers)]);
 }

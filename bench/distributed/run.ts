@@ -6,9 +6,10 @@
 //     1 inline evaluator, the in-process worker-thread pool (4 threads) and BullMQ with 1, 2 and 4 workers;
 //  2. per-job overhead: a 0 ms objective, one job at a time on one worker (added latency per job) and 8 at a time;
 //  3. bytes on the wire, measured with Redis's own counters (INFO stats: total_net_input_bytes +
-//     total_net_output_bytes, every client together — coordinator, workers, BullMQ's bookkeeping): per tuner
-//     query, and per data-parallel MeZO step per worker at 1e3 and 1e6 parameters, with zeroth's own payload
-//     (job data + reply, counted as sent) beside it.
+//     total_net_output_bytes, every client together — coordinator, workers, heartbeats, BullMQ's bookkeeping and
+//     polling): per tuner query, and per data-parallel MeZO step per worker at 1e3 and 1e6 parameters with 2 and 4
+//     workers, for both transports of distributedOracle (lean and bullmq) side by side, with zeroth's own payload
+//     (message bodies and answers) beside it.
 // Medians of --runs runs (default 3). Writes bench/results/distributed.json and distributed.md. Never run by npm test.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -164,41 +165,48 @@ async function overhead(): Promise<void> {
 }
 
 async function mezoSteps(): Promise<void> {
-  for (const d of quick ? [1e3, 1e6] : [1e3, 1e6]) {
+  for (const d of [1e3, 1e6]) {
     for (const n of [2, 4]) {
-      console.log(`data-parallel MeZO, d = ${d.toExponential(0)}, ${n} workers (= shards)…`);
+      // The same worker processes serve both transports (as `zeroth worker` always does): each is measured with
+      // everything on the wire while its steps run — the other transport's idle polling and the heartbeats included.
       const w = await workers(n, instant);
-      const x: Params = [{ name: 'w', shape: [d], data: new Float32Array(d).fill(0.5) }];
-      const seedLog = createSeedLog(x);
-      const oracle = await distributedOracle({ redis: redis.url, queue: w.queue, shards: n, backend: cpuBackend(), seedLog });
       try {
-        const opt = optimizer({ estimator: mezo({ sigma: 1e-3 }), update: sgd(1e-3), backend: cpuBackend() });
-        let state = opt.init(x, 3);
-        const step = async (): Promise<void> => {
-          const r = await opt.step(x, oracle, state);
-          seedLog.append(state.step, r.writes);
-          state = r.state;
-        };
-        // Warm-up: version 0 (a snapshot of the base) reaches every worker.
-        for (let k = 0; k < 3; k++) await step();
-        const steps = quick ? 20 : 50;
-        const perStep: number[] = [];
-        const payload: number[] = [];
-        const ms: number[] = [];
-        for (let r = 0; r < runs; r++) {
-          const s0 = oracle.stats;
-          const b0 = await netBytes();
-          const t0 = performance.now();
-          for (let k = 0; k < steps; k++) await step();
-          ms.push((performance.now() - t0) / steps);
-          perStep.push(((await netBytes()) - b0 - infoCost) / steps / n);
-          payload.push((oracle.stats.payloadBytes - s0.payloadBytes) / steps / n);
-          if (oracle.stats.snapshots !== s0.snapshots) throw new Error('a snapshot was published during the measured steps');
+        for (const transport of ['lean', 'bullmq'] as const) {
+          console.log(`data-parallel MeZO, d = ${d.toExponential(0)}, ${n} workers (= shards), transport ${transport}…`);
+          const x: Params = [{ name: 'w', shape: [d], data: new Float32Array(d).fill(0.5) }];
+          const seedLog = createSeedLog(x);
+          const oracle = await distributedOracle({ redis: redis.url, queue: w.queue, shards: n, backend: cpuBackend(), seedLog, transport });
+          try {
+            const opt = optimizer({ estimator: mezo({ sigma: 1e-3 }), update: sgd(1e-3), backend: cpuBackend() });
+            let state = opt.init(x, 3);
+            const step = async (): Promise<void> => {
+              const r = await opt.step(x, oracle, state);
+              seedLog.append(state.step, r.writes);
+              state = r.state;
+            };
+            // Warm-up: version 0 (a snapshot of the base) reaches every worker.
+            for (let k = 0; k < 3; k++) await step();
+            const steps = quick ? 20 : 50;
+            const perStep: number[] = [];
+            const payload: number[] = [];
+            const ms: number[] = [];
+            for (let r = 0; r < runs; r++) {
+              const s0 = oracle.stats;
+              const b0 = await netBytes();
+              const t0 = performance.now();
+              for (let k = 0; k < steps; k++) await step();
+              ms.push((performance.now() - t0) / steps);
+              perStep.push(((await netBytes()) - b0 - infoCost) / steps / n);
+              payload.push((oracle.stats.payloadBytes - s0.payloadBytes) / steps / n);
+              if (oracle.stats.snapshots !== s0.snapshots) throw new Error('a snapshot was published during the measured steps');
+            }
+            report.mezo.push({ d, workers: n, transport, bytesPerWorkerStep: median(perStep), payloadBytes: median(payload), msPerStep: median(ms), steps: 3 + runs * steps });
+            console.log(`  ${median(perStep).toFixed(0)} B on the wire per worker per step (zeroth's payload ${median(payload).toFixed(0)} B); ${median(ms).toFixed(1)} ms per step`);
+          } finally {
+            await oracle.close();
+          }
         }
-        report.mezo.push({ d, workers: n, bytesPerWorkerStep: median(perStep), payloadBytes: median(payload), msPerStep: median(ms) });
-        console.log(`  ${median(perStep).toFixed(0)} B on the wire per worker per step (zeroth's payload ${median(payload).toFixed(0)} B); ${median(ms).toFixed(1)} ms per step`);
       } finally {
-        await oracle.close();
         await w.stop();
       }
     }

@@ -42,7 +42,7 @@ export interface StartWorkerOptions {
   /** BullMQ key prefix (the coordinator must use the same). @defaultValue 'zeroth' */
   readonly prefix?: string;
   /**
-   * How long a job stays locked to this worker without a renewal, in ms: a worker that dies (or hangs
+   * How long a job (or a lean task) stays with this worker without a renewal, in ms: a worker that dies (or hangs
    * synchronously) longer than this loses its job to another worker. @defaultValue 30000
    */
   readonly lockMs?: number;
@@ -76,12 +76,17 @@ export interface ZerothWorker {
 }
 
 /**
- * Serves a BullMQ queue of zeroth jobs: the trials of `bullmqExecutor` and the probes of `distributedOracle`.
- * For a probe, the worker holds the parameters of the run's current version — caught up from the version
- * records in Redis (seeds and coefficients, replayed with the canonical kernels, or a snapshot) and checked
- * against the coordinator's fingerprint — regenerates the direction from its seed, evaluates the objective at
+ * Serves a queue of zeroth work on Redis: the trials of `bullmqExecutor` and the probes of `distributedOracle`,
+ * on both of its transports (lean rounds of every run open on the queue, and BullMQ jobs). For a probe, the
+ * worker holds the parameters of the run's current version — caught up from the run's records in Redis (a
+ * snapshot, then seeds and coefficients replayed with the canonical kernels) and checked against the
+ * coordinator's fingerprint — regenerates the direction from its seed, evaluates the objective at
  * `x + scale · direction` and answers with the value. A worker may join at any time: it catches up from the
  * records.
+ *
+ * Liveness: a heartbeat key that lives `lockMs`, renewed every `lockMs / 2` (lean); BullMQ's job locks. The
+ * BullMQ side starts only when the queue has BullMQ jobs (at start, or when a BullMQ client says so), so a
+ * worker that serves only lean rounds does not poll Redis.
  *
  * @example
  * ```ts
@@ -154,6 +159,19 @@ export function startWorker(options: StartWorkerOptions): ZerothWorker {
     }
   };
 
+  // BullMQ's side runs only while the queue has BullMQ jobs: an idle BullMQ worker polls Redis (a blocking pop and a
+  // Lua script every few seconds, and the stalled-job check), which a worker serving only lean rounds need not pay.
+  let worker: Worker | undefined;
+  let closed = false;
+  const serveJobs = async (): Promise<void> => {
+    if (worker !== undefined || closed) return;
+    const w = new Worker(queue, processor, { connection, prefix, concurrency, lockDuration, stalledInterval, maxStalledCount, autorun: false });
+    worker = w;
+    w.on('error', () => undefined);
+    void w.run().catch(() => undefined);
+    await w.waitUntilReady();
+  };
+
   // The lean transport's side: rounds of distributedOracle broadcast on the queue's runs.
   const lean = new LeanServer({
     redis: options.redis,
@@ -164,21 +182,16 @@ export function startWorker(options: StartWorkerOptions): ZerothWorker {
     backend,
     objective: async (x, c) => evaluate(await objective, x, c),
     counts,
+    onJobs: () => void serveJobs().catch(() => undefined),
   });
 
-  const worker = new Worker(queue, processor, {
-    connection,
-    prefix,
-    concurrency,
-    lockDuration,
-    stalledInterval,
-    maxStalledCount,
-    autorun: false,
-  });
-  worker.on('error', () => undefined);
   const started = objective.then(async () => {
-    void worker.run().catch(() => undefined);
-    await withTimeout(Promise.all([worker.waitUntilReady(), lean.start()]), 10_000, options.redis);
+    const start = async (): Promise<void> => {
+      // Listening first: jobs announced from now on are heard, jobs submitted before are in the queue.
+      await lean.start();
+      if (await hasJobs(redis, prefix, queue)) await serveJobs();
+    };
+    await withTimeout(start(), 10_000, options.redis);
   });
   started.catch(() => undefined);
   let closing: Promise<void> | undefined;
@@ -189,10 +202,18 @@ export function startWorker(options: StartWorkerOptions): ZerothWorker {
     ready: () => started,
     close() {
       closing ??= (async () => {
-        await Promise.all([worker.close().catch(() => undefined), lean.close()]);
+        closed = true;
+        await Promise.all([worker?.close().catch(() => undefined), lean.close()]);
         redis.disconnect();
       })();
       return closing;
     },
   };
+}
+
+/** Whether a BullMQ queue holds jobs not yet finished (waiting, active, prioritized, delayed or paused). */
+async function hasJobs(redis: Redis, prefix: string, queue: string): Promise<boolean> {
+  const k = (type: string): string => `${prefix}:${queue}:${type}`;
+  const res = await redis.multi().llen(k('wait')).llen(k('active')).zcard(k('prioritized')).zcard(k('delayed')).llen(k('paused')).exec();
+  return (res ?? []).some(([e, n]) => e === null && Number(n) > 0);
 }

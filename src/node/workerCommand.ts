@@ -7,9 +7,9 @@ export const WORKER_HELP = `Usage:
   zeroth worker --redis URL --queue NAME --objective FILE [--export NAME] [--concurrency N] [--lock-ms MS]
 
 Serves a queue of zeroth jobs on Redis: the trials of \`zeroth tune --redis URL --queue NAME\` and the probes
-of distributedOracle (zeroth/distributed). Start as many workers as you like, on any machine that reaches
-Redis; a worker that dies loses its job to another one after --lock-ms. Stop with Ctrl-C or SIGTERM: the
-jobs in hand are finished first.
+of distributedOracle (zeroth/distributed), on both of its transports (lean rounds and BullMQ jobs). Start as
+many workers as you like, on any machine that reaches Redis; a worker that dies loses its job to another one
+after --lock-ms. Stop with Ctrl-C or SIGTERM: the jobs in hand are finished first.
 
 Options of worker:
   --redis URL             the Redis server, e.g. redis://127.0.0.1:6379
@@ -17,7 +17,8 @@ Options of worker:
   --objective FILE        the objective module (.js/.mjs/.cjs), as for zeroth tune
   --export NAME           the export to call (default: default, else objective)
   --concurrency N         jobs evaluated at once (default 1; more helps only objectives that wait)
-  --lock-ms MS            how long a job stays with a silent worker before another takes it (default 30000)
+  --lock-ms MS            how long a job stays with a silent worker before another takes it (default 30000;
+                          also the lifetime of the worker's heartbeat for the lean transport)
 `;
 
 /**

@@ -2,8 +2,12 @@ import { Queue, QueueEvents, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { InvalidInput } from '../../errors.js';
 import { bullConnection, redisOptions } from './connection.js';
+import { leanKeys, type ControlMessage } from './lean/keys.js';
 
-/** Counters of a coordinator's jobs. */
+/**
+ * Counters of a coordinator's jobs (BullMQ), or tasks (the lean transport: one probe group on one shard; a failed
+ * round counts one failure).
+ */
 export interface JobStats {
   /** Jobs submitted (each distinct job once). */
   readonly submitted: number;
@@ -15,11 +19,14 @@ export interface JobStats {
   readonly ignored: number;
   /** Jobs submitted again after Redis lost them (a restart) or an answer went missing. */
   readonly resubmitted: number;
-  /** Jobs taken back from a worker that died or stopped renewing its lock (BullMQ's stalled check). */
+  /** Jobs taken back from a worker that died, stopped, or stopped renewing its lock (or heartbeat). */
   readonly stalled: number;
   /** Results taken by looking the job up (its answer event was missed), not from the event stream. */
   readonly lookedUp: number;
-  /** zeroth's own bytes: the JSON of every job's data as submitted and of every result taken (not BullMQ's). */
+  /**
+   * zeroth's own bytes, not the transport's: BullMQ — the JSON of every job's data as submitted and of every
+   * result taken; lean — every message body as sent and as received by each worker, and every answer.
+   */
   readonly payloadBytes: number;
 }
 
@@ -60,9 +67,12 @@ export class JobClient {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly client: Redis;
+  /** The queue's control channel: workers start serving BullMQ jobs when told that there are some. */
+  private readonly control: string;
 
   private constructor(options: JobClientOptions) {
     const prefix = options.prefix ?? 'zeroth';
+    this.control = leanKeys(prefix, options.queue).control;
     // The queue's connection is ours, so that a reconnection (Redis restarted) can be seen.
     this.client = new Redis(redisOptions(options.redis));
     this.client.on('error', () => undefined);
@@ -126,8 +136,17 @@ export class JobClient {
         reject: (e) => (done(), reject(e)),
       });
       this.counts.submitted++;
+      if (this.pending.size === 1) this.announce();
       this.add(jobId);
     });
+  }
+
+  /**
+   * Tells the queue's workers that jobs are coming (they serve BullMQ only from then on, so that a worker that
+   * serves only lean rounds does not poll). Sent when jobs start after a pause, and for jobs waited for too long.
+   */
+  private announce(): void {
+    this.client.publish(this.control, JSON.stringify({ t: 'jobs' } satisfies ControlMessage)).catch(() => undefined);
   }
 
   /** Closes the queue and the event stream; pending jobs are rejected. */
@@ -206,6 +225,7 @@ export class JobClient {
     // Every 'ready' after open is a reconnection: Redis may have lost every job. Submit the pending ones again.
     void (async () => {
       if (this.onReconnect !== undefined) await this.onReconnect().catch(() => undefined);
+      if (this.pending.size > 0) this.announce();
       for (const id of this.pending.keys()) {
         this.counts.resubmitted++;
         this.add(id);
@@ -215,7 +235,13 @@ export class JobClient {
 
   private sweep(): void {
     const now = Date.now();
-    for (const [id, w] of this.pending) if (now - w.addedAt > this.checkMs) void this.lookUp(id);
+    let late = false;
+    for (const [id, w] of this.pending) {
+      if (now - w.addedAt <= this.checkMs) continue;
+      late = true;
+      void this.lookUp(id);
+    }
+    if (late) this.announce();
   }
 }
 

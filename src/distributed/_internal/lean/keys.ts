@@ -4,7 +4,7 @@
  * after its lock time), and per run `…:lean:{handle}` (hash: current round `r`, tasks `T`, answered `n`, shards `S`,
  * layout `lay`, seed-log header `hdr`, snapshot `snap`), `…:a` (the round's answers), `…:l` (the log stream of
  * round messages) and `…:s` (the snapshot's bytes). Channels: `{prefix}:{queue}:lean` (runs opening and closing,
- * workers saying hello and bye, JSON), the handle (round messages) and handle + `!` (to the coordinator).
+ * workers saying hello and bye, BullMQ jobs coming; JSON), the handle (round messages) and handle + `!` (to the coordinator).
  */
 export interface LeanKeys {
   readonly control: string;
@@ -30,7 +30,8 @@ export type ControlMessage =
   | { readonly t: 'run'; readonly h: string }
   | { readonly t: 'end'; readonly h: string }
   | { readonly t: 'hello'; readonly w: number; readonly lock: number; readonly h?: string }
-  | { readonly t: 'bye'; readonly w: number };
+  | { readonly t: 'bye'; readonly w: number }
+  | { readonly t: 'jobs' };
 
 export function parseControl(text: string): ControlMessage | undefined {
   try {

@@ -173,17 +173,20 @@ export class LeanCoordinator implements ProbeTransport {
     if (this.options.header !== undefined) m.hset(this.base, 'hdr', JSON.stringify(this.options.header));
     m.expire(this.base, LEAN_TTL);
     m.hset(this.keys.runs, this.handle, this.base);
-    m.smembers(this.keys.workers);
-    const res = await m.exec();
-    const ids = ((res?.at(-1)?.[1] as string[] | undefined) ?? []).map(Number).filter((id) => Number.isInteger(id) && id > 0);
-    if (ids.length > 0) {
-      const locks = await this.cmd.mget(ids.map((id) => this.keys.heartbeat(id)));
-      ids.forEach((id, i) => {
-        const lock = locks[i];
-        if (lock !== null && lock !== undefined && !this.members.some((x) => x.id === id)) this.members.push({ id, lockMs: Number(lock) });
-      });
-    }
+    await m.exec();
+    await this.discover();
     await this.cmd.publish(this.keys.control, JSON.stringify({ t: 'run', h: this.handle } satisfies ControlMessage));
+  }
+
+  /** Adds the queue's live workers (registered, with a heartbeat) that this coordinator did not hear from. */
+  private async discover(): Promise<void> {
+    const ids = (await this.cmd.smembers(this.keys.workers)).map(Number).filter((id) => Number.isInteger(id) && id > 0);
+    if (ids.length === 0) return;
+    const locks = await this.cmd.mget(ids.map((id) => this.keys.heartbeat(id)));
+    ids.forEach((id, i) => {
+      const lock = locks[i];
+      if (lock !== null && lock !== undefined && !this.members.some((x) => x.id === id)) this.members.push({ id, lockMs: Number(lock) });
+    });
   }
 
   /** Waits (up to a second) for the live workers to listen on the run's channel, so the first round reaches them. */
@@ -343,8 +346,11 @@ export class LeanCoordinator implements ProbeTransport {
       this.members = this.members.filter((m) => !dead.includes(m.id));
       await this.cmd.srem(this.keys.workers, ...dead.map(String));
     }
+    let orphans = Array.from({ length: p.tasks }, (_, t) => t).filter((t) => !answered.has(t) && !alive.has(this.assignment[t] ?? UNASSIGNED));
+    // Tasks without a live worker: look for workers whose hello was missed (it may have come while Redis was away).
+    if (orphans.length > 0) await this.discover();
     for (const m of this.members) alive.add(m.id);
-    const orphans = Array.from({ length: p.tasks }, (_, t) => t).filter((t) => !answered.has(t) && !alive.has(this.assignment[t] ?? UNASSIGNED));
+    orphans = orphans.filter((t) => !alive.has(this.assignment[t] ?? UNASSIGNED));
     if (orphans.length > 0 && this.members.length > 0) {
       const next = [...this.assignment];
       const load = new Map(this.members.map((m) => [m.id, 0]));

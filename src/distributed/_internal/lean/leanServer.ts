@@ -28,6 +28,8 @@ export interface LeanServerOptions {
   readonly objective: (x: Params, context: ShardContext) => Promise<number>;
   /** Counters shared with the worker: tasks answered, failed, versions caught up. */
   readonly counts: { jobs: number; failed: number; versions: number };
+  /** Called when a BullMQ client of the queue says that jobs are coming. */
+  readonly onJobs?: () => void;
 }
 
 interface Run {
@@ -92,7 +94,8 @@ export class LeanServer {
     await this.announce();
     const runs = await this.cmd.hkeys(this.keys.runs);
     await Promise.all(runs.map((h) => this.join(h)));
-    this.timer = setInterval(() => void this.beat().catch(() => undefined), Math.max(30, Math.floor(this.options.lockMs / 3)));
+    // Renewed at half its lifetime, as BullMQ renews its locks.
+    this.timer = setInterval(() => void this.beat().catch(() => undefined), Math.max(30, Math.floor(this.options.lockMs / 2)));
     this.timer.unref();
     this.cmd.on('ready', this.onReconnect);
     this.started = true;
@@ -133,14 +136,24 @@ export class LeanServer {
   }
 
   private readonly onReconnect = (): void => {
-    if (!this.closed) void this.announce().catch(() => undefined);
+    if (this.closed) return;
+    void (async () => {
+      await this.announce();
+      const runs = await this.cmd.hkeys(this.keys.runs);
+      await Promise.all(runs.map((h) => this.join(h)));
+    })().catch(() => undefined);
   };
 
   private async join(handle: string): Promise<void> {
     if (this.closed || this.runs.has(handle)) return;
     const base = this.keys.base(handle);
     const [shards, header] = await this.cmd.hmget(base, 'S', 'hdr');
-    if (shards === null || shards === undefined || this.runs.has(handle)) return;
+    if (shards === null || shards === undefined) {
+      // A run whose coordinator died without closing it.
+      await this.cmd.hdel(this.keys.runs, handle);
+      return;
+    }
+    if (this.runs.has(handle)) return;
     const run: Run = {
       handle,
       base,
@@ -173,6 +186,7 @@ export class LeanServer {
       const m = parseControl(message.toString());
       if (m?.t === 'run') void this.join(m.h).catch(() => undefined);
       else if (m?.t === 'end') this.leave(m.h);
+      else if (m?.t === 'jobs') this.options.onJobs?.();
       return;
     }
     const run = this.runs.get(channel);
@@ -183,7 +197,7 @@ export class LeanServer {
         await this.handle(run, message);
         if (run.hash !== before && run.hash !== undefined) this.options.counts.versions++;
       })
-      .catch((e: unknown) => (process.env["ZDEBUG"] ? console.error("lean worker:", e) : undefined, this.reset(run)));
+      .catch(() => this.reset(run));
   }
 
   /** Forgets a replica that could not follow (it starts again from the snapshot at the next message). */
