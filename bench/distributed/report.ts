@@ -6,6 +6,8 @@ export interface Report {
   overhead: { latencyMs: number; jobsPerSecond8: number };
   bytes: { perTunerQuery: number };
   mezo: { d: number; workers: number; transport: 'lean' | 'bullmq'; bytesPerWorkerStep: number; payloadBytes: number; msPerStep: number; steps: number }[];
+  /** Bytes on the wire while a lean run idles between steps (the workers' heartbeats), per worker per second. */
+  background?: { bytesPerSecondPerWorker: number; seconds: number; workers: number };
 }
 
 /** A target and whether the run met it. */
@@ -28,6 +30,9 @@ export function targets(r: Report): Target[] {
   const of = (transport: string) => r.mezo.filter((m) => m.transport === transport);
   const wire = (transport: string) => Math.max(...of(transport).map((m) => m.bytesPerWorkerStep));
   const payload = Math.max(...of('lean').map((m) => m.payloadBytes));
+  // The lean figures plus the heartbeats of the time a step takes (measured apart, between steps).
+  const bg = r.background?.bytesPerSecondPerWorker ?? 0;
+  const withBackground = Math.max(...of('lean').map((m) => m.bytesPerWorkerStep + (bg * m.msPerStep) / 1000));
   // 1e6 against 1e3 parameters, per worker count: the largest departure from 1.
   const ratios = [...new Set(of('lean').map((m) => m.workers))].map((n) => {
     const at = (d: number) => of('lean').find((m) => m.workers === n && m.d === d)?.bytesPerWorkerStep ?? NaN;
@@ -35,7 +40,11 @@ export function targets(r: Report): Target[] {
   });
   const spread = ratios.reduce((worst, q) => (Math.abs(q - 1) > Math.abs(worst - 1) ? q : worst), 1);
   return [
-    { name: `bytes on the wire per MeZO step per worker ≤ ${WIRE_TARGET} (lean transport, all of Redis's traffic)`, met: wire('lean') <= WIRE_TARGET, detail: `${wire('lean').toFixed(0)} B (max over d and worker counts)` },
+    {
+      name: `bytes on the wire per MeZO step per worker ≤ ${WIRE_TARGET} (lean transport, all of Redis's traffic)`,
+      met: Math.max(wire('lean'), withBackground) <= WIRE_TARGET,
+      detail: `${wire('lean').toFixed(0)} B (max over d and worker counts); ${withBackground.toFixed(0)} B with the heartbeats of each step's duration added`,
+    },
     { name: `bytes on the wire per MeZO step per worker ≤ ${WIRE_TARGET} (bullmq transport, for comparison)`, met: wire('bullmq') <= WIRE_TARGET, detail: `${wire('bullmq').toFixed(0)} B` },
     { name: 'independent of the parameter count (lean: 1e6 vs 1e3 within 10 %)', met: Math.abs(spread - 1) <= 0.1, detail: `ratio ${spread.toFixed(3)} (worst over worker counts)` },
     { name: `zeroth's payload per MeZO step per worker ≤ ${WIRE_TARGET} (lean)`, met: payload <= WIRE_TARGET, detail: `${payload.toFixed(0)} B` },
@@ -77,6 +86,12 @@ export function formatReport(r: Report): string {
     '',
     `Rounds numbered up to ${Math.max(...r.mezo.map((m) => m.steps))} here; from round 16384 on the round number in every answer and aggregate takes one byte more (about +1.5 B per worker per step with 2 workers).`,
     '',
+    ...(r.background === undefined
+      ? []
+      : [
+          `Between steps (a lean run open, no step running, ${r.background.workers} workers, ${r.background.seconds} s): ${r.background.bytesPerSecondPerWorker.toFixed(1)} B per second per worker — the workers' heartbeats at the default lock time (30 s). A step of t seconds adds about ${r.background.bytesPerSecondPerWorker.toFixed(1)}·t B per worker to the figures above (${Math.max(...r.mezo.filter((m) => m.transport === 'lean').map((m) => (r.background!.bytesPerSecondPerWorker * m.msPerStep) / 1000)).toFixed(1)} B at the slowest step measured here).`,
+          '',
+        ]),
     '## Targets',
     '',
     ...targets(r).map((t) => `- ${t.met ? '**met**' : '**missed**'} — ${t.name}: ${t.detail}`),

@@ -202,6 +202,16 @@ async function mezoSteps(): Promise<void> {
             }
             report.mezo.push({ d, workers: n, transport, bytesPerWorkerStep: median(perStep), payloadBytes: median(payload), msPerStep: median(ms), steps: 3 + runs * steps });
             console.log(`  ${median(perStep).toFixed(0)} B on the wire per worker per step (zeroth's payload ${median(payload).toFixed(0)} B); ${median(ms).toFixed(1)} ms per step`);
+            if (transport === 'lean' && report.background === undefined) {
+              // What a run costs between steps (heartbeats; the workers' BullMQ side has not started): over two
+              // heartbeat periods of the default lock time (30 s: one every 15 s).
+              const seconds = quick ? 16 : 31;
+              const b0 = await netBytes();
+              await new Promise((r) => setTimeout(r, seconds * 1000));
+              const perSecond = ((await netBytes()) - b0 - infoCost) / seconds / n;
+              report.background = { bytesPerSecondPerWorker: perSecond, seconds, workers: n };
+              console.log(`  idle between steps: ${perSecond.toFixed(1)} B per second per worker over ${seconds} s`);
+            }
           } finally {
             await oracle.close();
           }

@@ -1,7 +1,8 @@
 /**
- * `zeroth/distributed`: zeroth on Redis + BullMQ (Node only). `bullmqExecutor` runs the tuner's trials as jobs,
- * `distributedOracle` evaluates an optimizer's probes on workers that rebuild the parameters from seeds, and
- * `startWorker` (or `zeroth worker`) serves both. Importing `zeroth` never loads this.
+ * `zeroth/distributed`: zeroth on Redis (Node only). `bullmqExecutor` runs the tuner's trials as BullMQ jobs,
+ * `distributedOracle` evaluates an optimizer's probes on workers that rebuild the parameters from seeds (through
+ * a lean transport of its own — one broadcast per step through a Redis function — or as BullMQ jobs), and
+ * `startWorker` (or `zeroth worker`) serves all of them. Importing `zeroth` never loads this.
  *
  * @packageDocumentation
  */

@@ -107,6 +107,22 @@ describe.each(['lean', 'bullmq'] as const)('distributedOracle, transport %s', (t
     }
   });
 
+  test('two runs at once on one queue: each equals its in-process run', async () => {
+    const queue = await serve(2);
+    const [a, b] = await Promise.all([distributedOracle({ redis: url, queue, transport }), distributedOracle({ redis: url, queue, shards: 2, transport })]);
+    try {
+      const [ra, rb] = await Promise.all([
+        runSteps(mezo({ sigma: 1e-2 }) as Estimator<unknown>, sgd(0.05) as Transform<unknown>, a, 8),
+        runSteps(spsa({ sigma: 1e-2, numProbes: 2 }) as Estimator<unknown>, sgd(0.05) as Transform<unknown>, b, 8),
+      ]);
+      expect(ra.values).toEqual((await runSteps(mezo({ sigma: 1e-2 }) as Estimator<unknown>, sgd(0.05) as Transform<unknown>, valueOracle(meanOverShards(1)), 8)).values);
+      expect(rb.values).toEqual((await runSteps(spsa({ sigma: 1e-2, numProbes: 2 }) as Estimator<unknown>, sgd(0.05) as Transform<unknown>, valueOracle(meanOverShards(2)), 8)).values);
+      expect(a.run).not.toBe(b.run);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
   test('an objective that throws on a worker fails the step with the objective error, parameters untouched', async () => {
     const queue = `do-${process.pid}-${n++}`;
     const w = startWorker({ redis: url, queue, objective: () => { throw new Error('out of memory on the worker'); } });

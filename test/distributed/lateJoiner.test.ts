@@ -89,12 +89,17 @@ describe.each(['lean', 'bullmq'] as const)('versions as seed-log entries, transp
     try {
       const first = await run(oracle, seedLog, 3);
       const before = oracle.stats;
-      // An answer for round 0 arrives again (as a duplicate delivery or a worker that was stuck would send it).
+      // An answer for round 0 arrives again (as a duplicate delivery or a worker that was stuck would send it); on
+      // the lean transport also a second answer to the last round's task, which has its answer already.
       if (q !== undefined) await q.add('p', [oracle.run, 0, 0, 1, 0, [[['g', 5], 0.01, 1]]], { jobId: `${oracle.run}.0.9.0.0` });
-      else await redis.fcall(FUNCTION, 0, encodeAnswer(oracle.run, 0, 0, [1.5, 2.5]));
+      else {
+        await redis.fcall(FUNCTION, 0, encodeAnswer(oracle.run, 0, 0, [1.5, 2.5]));
+        await redis.fcall(FUNCTION, 0, encodeAnswer(oracle.run, 0, 2, [1.5, 2.5]));
+      }
+      const forged = q !== undefined ? 1 : 2;
       const end = Date.now() + 5000;
-      while (oracle.stats.ignored === before.ignored && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-      expect(oracle.stats.ignored).toBe(before.ignored + 1);
+      while (oracle.stats.ignored < before.ignored + forged && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      expect(oracle.stats.ignored).toBe(before.ignored + forged);
       expect(oracle.stats.completed).toBe(before.completed);
       expect(first.length).toBe(3000);
     } finally {
