@@ -140,3 +140,12 @@ describe.each(['lean', 'bullmq'] as const)('distributedOracle, transport %s', (t
     }
   });
 });
+
+describe('distributedOracle options', () => {
+  test('a transport, shard count or check time that cannot be used is named', async () => {
+    await expect(distributedOracle({ redis: url, queue: 'q', transport: 'kafka' as never })).rejects.toThrow(/Invalid transport/);
+    await expect(distributedOracle({ redis: url, queue: 'q', shards: 0 })).rejects.toThrow(/Invalid shards/);
+    await expect(distributedOracle({ redis: url, queue: 'q', checkMs: 1 })).rejects.toThrow(/Invalid checkMs/);
+    await expect(distributedOracle({ redis: 'http://x', queue: 'q' })).rejects.toThrow(/Invalid redis/);
+  });
+});
