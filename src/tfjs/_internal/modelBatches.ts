@@ -1,0 +1,93 @@
+/* What the value and gradient oracles of a model share: the forward function, the objective, the minibatch of a
+ * noise seed, and the check that the parameters asked about are the model's own variables. */
+import * as tf from '@tensorflow/tfjs-core';
+import { InvalidHyperparameter, InvalidInput, NonFiniteValue } from '../../errors.js';
+import type { Params } from '../../types.js';
+import { integerAtLeast } from '../../validate.js';
+import { isTfjsBlock, type ModelLike } from '../tfjsParams.js';
+import { forwardOf, takeBatch, tensorData, type Dataset, type ForwardModel, type TensorData } from './data.js';
+import { resolveObjective, type Objective, type ResolvedObjective } from './objectives.js';
+
+/** A source of minibatches: `batch(noiseSeed)` returns new tensors (the oracle disposes them after use). */
+export interface BatchSource {
+  batch(noiseSeed: number): { readonly x: tf.Tensor; readonly y: tf.Tensor };
+}
+
+/** Options of the model oracles. */
+export interface ModelOracleOptions {
+  /** What to minimise on a minibatch. @defaultValue 'softmaxCrossEntropy' */
+  readonly objective?: Objective;
+  /** Samples per minibatch. @defaultValue 64 */
+  readonly batchSize?: number;
+  /** The forward pass; by default `model.predictOnBatch(x)` (no training-mode layers). */
+  readonly forward?: (x: tf.Tensor) => tf.Tensor;
+}
+
+/** The model side of an oracle. */
+export interface ModelBatches {
+  readonly objective: ResolvedObjective;
+  readonly forward: (x: tf.Tensor) => tf.Tensor;
+  /** The minibatch of `noiseSeed`, as new tensors in the current scope. */
+  take(noiseSeed: number): { x: tf.Tensor; y: tf.Tensor };
+  /** Throws unless every block is one of the model's variables. */
+  checkParams(params: Params): void;
+  dispose(): void;
+}
+
+/** Builds the shared model side of an oracle, checking the data once. */
+export function modelBatches(model: ModelLike & ForwardModel, data: Dataset | BatchSource, options: ModelOracleOptions): ModelBatches {
+  const objective = resolveObjective(options.objective);
+  const batchSize = integerAtLeast('batchSize', options.batchSize ?? 64, 1);
+  const forward = forwardOf(model, options.forward);
+  const variables = new Set<tf.Variable>((model.weights ?? []).map((w) => w.read()));
+  let held: TensorData | undefined;
+  let source: BatchSource;
+  if (data !== null && typeof data === 'object' && typeof (data as BatchSource).batch === 'function') {
+    source = data as BatchSource;
+  } else {
+    const d = tensorData(data as Dataset, 'data', forward, model, objective.classes);
+    held = d;
+    source = { batch: (seed) => takeBatch(d, seed, batchSize) };
+    try {
+      checkObjective(objective, forward, d.x, d.y, Math.min(batchSize, d.n));
+    } catch (e) {
+      d.dispose();
+      throw e;
+    }
+  }
+  if (typeof source.batch !== 'function') throw new InvalidHyperparameter('data', data, 'must be { x, y } or a batch source { batch(seed) }');
+  return {
+    objective,
+    forward,
+    take: (seed) => {
+      const b = source.batch(seed);
+      return { x: b.x, y: b.y };
+    },
+    checkParams(params) {
+      if (variables.size === 0) return;
+      for (const b of params) {
+        if (!isTfjsBlock(b) || !variables.has(b.variable)) {
+          throw new InvalidInput(
+            'params',
+            `block "${b.name}" is not a variable of the model`,
+            'A model oracle evaluates the model’s own variables in place: pass tfjsParams(model) and a value oracle (batch and ranking oracles, which get copies, cannot be used).',
+          );
+        }
+      }
+    },
+    dispose: () => held?.dispose(),
+  };
+}
+
+/** Evaluates the objective once on the first samples, before any parameter is touched: a scalar, finite. */
+function checkObjective(objective: ResolvedObjective, forward: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, y: tf.Tensor, k: number): void {
+  const value = tf.tidy(() => {
+    const v = objective.fn(tf.slice(y, 0, k), forward(tf.slice(x, 0, k)));
+    if (!(v instanceof tf.Tensor) || v.rank !== 0) {
+      const shape = v instanceof tf.Tensor ? `a tensor of shape [${v.shape.join(', ')}]` : typeof v;
+      throw new InvalidInput('objective', `it returned ${shape}, not a scalar tensor`, 'Reduce the loss to one number, e.g. with tf.mean.');
+    }
+    return v.dataSync()[0]!;
+  });
+  if (!Number.isFinite(value)) throw new NonFiniteValue(value, `the objective "${objective.name}" on the first ${k} samples, before any step`);
+}
