@@ -19,3 +19,6 @@ export type { Dataset, ForwardModel } from './_internal/data.js';
 export type { Objective, ObjectiveFn, ObjectiveName } from './_internal/objectives.js';
 export { evaluateModel, type EvaluateModelOptions, type ModelEvaluation } from './evaluateModel.js';
 export { loadTfjsNode, type LoadTfjsNodeOptions } from './loadTfjsNode.js';
+export { fineTune, type FineTuneEvent, type FineTuneOptions, type FineTuneResult } from './fineTune.js';
+export type { FineTuneCheckpoint, FineTuneEvaluation } from './fineTuneCheckpoint.js';
+export type { Batch } from './_internal/batchStream.js';

@@ -8,6 +8,8 @@ import { isTfjsBlock, type ModelLike } from './tfjsParams.js';
 
 /** A gradient oracle of a model, with a count of its forward (and backward) passes and a `dispose`. */
 export interface ModelGradientOracle extends GradientOracle<Params> {
+  /** The objective and its gradient on the minibatch of `context.noiseSeed` (synchronous). */
+  valueAndGrad(params: Params, context: EvalContext): { readonly value: number; readonly grad: Float32Array[] };
   /** Forward passes made so far (one per query, each followed by one backward pass). */
   readonly forwardPasses: number;
   /** Releases the tensors made from array data. */

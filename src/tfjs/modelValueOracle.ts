@@ -8,6 +8,8 @@ import type { ModelLike } from './tfjsParams.js';
 
 /** A value oracle of a model, with a count of its forward passes and a `dispose` for the tensors it made. */
 export interface ModelValueOracle extends ValueOracle<Params> {
+  /** The objective on the minibatch of `context.noiseSeed` (synchronous). */
+  value(params: Params, context: EvalContext): number;
   /** Forward passes made so far (one per query). */
   readonly forwardPasses: number;
   /** Releases the tensors made from array data (the caller's tensors are never disposed). */

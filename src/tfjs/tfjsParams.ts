@@ -8,7 +8,8 @@ import { heapView, invalidateDerived } from './_internal/tfjsWasm.js';
 export interface LayerVariableLike {
   readonly name: string;
   readonly trainable: boolean;
-  read(): tf.Variable;
+  /** The weight's `tf.Variable` (tfjs-layers types it as a Tensor). */
+  read(): tf.Tensor;
 }
 
 /** A model whose weights zeroth can optimise: a tfjs-layers `LayersModel` (or anything with `weights`). */
@@ -86,7 +87,7 @@ export function tfjsParams(source: ModelLike | readonly tf.Variable[], options: 
   if (Array.isArray(source)) {
     pairs = (source as readonly tf.Variable[]).map((v) => [v, v.name]);
   } else if (source !== null && typeof source === 'object' && Array.isArray((source as ModelLike).weights)) {
-    pairs = (source as ModelLike).weights.filter((w) => !trainableOnly || w.trainable).map((w) => [w.read(), w.name]);
+    pairs = (source as ModelLike).weights.filter((w) => !trainableOnly || w.trainable).map((w) => [w.read() as tf.Variable, w.name]);
   } else {
     throw new InvalidInput('model', 'it is neither a tfjs model (with weights) nor an array of tf.Variable', 'Pass a LayersModel or its variables.');
   }

@@ -16,15 +16,18 @@ export interface Dataset {
 /** A model that maps a batch of samples to outputs (a tfjs-layers model, structurally). */
 export interface ForwardModel {
   predict(x: tf.Tensor): tf.Tensor | tf.Tensor[];
-  predictOnBatch?(x: tf.Tensor): tf.Tensor | tf.Tensor[];
+  apply?(x: tf.Tensor, kwargs?: { training?: boolean }): unknown;
   readonly inputs?: readonly { readonly shape: readonly (number | null)[] }[];
 }
 
-/** A checked in-memory dataset. */
+/** A checked in-memory dataset: tensors, and host copies of their values for fast minibatches. */
 export interface TensorData {
   readonly x: tf.Tensor;
   readonly y: tf.Tensor;
   readonly n: number;
+  /** Host copies (row-major) of x and y. */
+  readonly hostX: Float32Array;
+  readonly hostY: Float32Array;
   /** Disposes the tensors this module made (never the caller's). */
   dispose(): void;
 }
@@ -39,7 +42,7 @@ export function forwardOf(model: ForwardModel, forward?: (x: tf.Tensor) => tf.Te
     throw new InvalidInput('model', 'it has no predict method', 'Pass a tfjs LayersModel, or give forward: (x) => tensor.');
   }
   return (x) => {
-    const out = typeof model.predictOnBatch === 'function' ? model.predictOnBatch(x) : model.predict(x);
+    const out = typeof model.apply === 'function' ? model.apply(x, { training: false }) : model.predict(x);
     if (Array.isArray(out)) throw new InvalidInput('model', 'it has several outputs', 'Give forward: (x) => the output to score.');
     return out as tf.Tensor;
   };
@@ -75,7 +78,7 @@ export function tensorData(data: Dataset, what: string, forward: (x: tf.Tensor) 
       }
     }
     if (classes) checkClasses(x, y, forward, `${what}.y`);
-    return { x, y, n, dispose };
+    return { x, y, n, hostX: Float32Array.from(x.dataSync()), hostY: Float32Array.from(y.dataSync()), dispose };
   } catch (e) {
     dispose();
     throw e;
@@ -97,11 +100,21 @@ export function batchIndices(seed: number, n: number, size: number): Int32Array 
   return out;
 }
 
-/** The minibatch of `seed`, as new tensors in the current scope. */
+/**
+ * The minibatch of `seed`, as new tensors in the current scope, built from the host copies (row copies and one
+ * upload: much cheaper than tfjs-wasm's gather).
+ */
 export function takeBatch(data: TensorData, seed: number, size: number): { x: tf.Tensor; y: tf.Tensor } {
   if (size >= data.n) return { x: tf.clone(data.x), y: tf.clone(data.y) };
-  const idx = tf.tensor1d(batchIndices(seed, data.n, size), 'int32');
-  return { x: tf.gather(data.x, idx), y: tf.gather(data.y, idx) };
+  const idx = batchIndices(seed, data.n, size);
+  return { x: rows(data.hostX, data.x.shape, idx), y: rows(data.hostY, data.y.shape, idx) };
+}
+
+function rows(host: Float32Array, shape: readonly number[], idx: Int32Array): tf.Tensor {
+  const width = shape.slice(1).reduce((a, s) => a * s, 1);
+  const out = new Float32Array(idx.length * width);
+  idx.forEach((r, i) => out.set(host.subarray(r * width, (r + 1) * width), i * width));
+  return tf.tensor(out, [idx.length, ...shape.slice(1)], 'float32');
 }
 
 function isRows(y: Dataset['y']): y is readonly ArrayLike<number>[] {
@@ -120,7 +133,7 @@ function samplesTensor(rows: readonly ArrayLike<number>[], what: string): tf.Ten
 }
 
 /** Checks that class targets fit the model's output width (one forward pass on one sample). */
-function checkClasses(x: tf.Tensor, y: tf.Tensor, forward: (x: tf.Tensor) => tf.Tensor, what: string): void {
+export function checkClasses(x: tf.Tensor, y: tf.Tensor, forward: (x: tf.Tensor) => tf.Tensor, what: string): void {
   const width = tf.tidy(() => {
     const out = forward(tf.slice(x, 0, 1));
     return out.shape[out.shape.length - 1] ?? 1;

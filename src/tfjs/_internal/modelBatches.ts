@@ -1,7 +1,7 @@
 /* What the value and gradient oracles of a model share: the forward function, the objective, the minibatch of a
  * noise seed, and the check that the parameters asked about are the model's own variables. */
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidHyperparameter, InvalidInput, NonFiniteValue } from '../../errors.js';
+import { InvalidInput, NonFiniteValue } from '../../errors.js';
 import type { Params } from '../../types.js';
 import { integerAtLeast } from '../../validate.js';
 import { isTfjsBlock, type ModelLike } from '../tfjsParams.js';
@@ -39,7 +39,7 @@ export function modelBatches(model: ModelLike & ForwardModel, data: Dataset | Ba
   const objective = resolveObjective(options.objective);
   const batchSize = integerAtLeast('batchSize', options.batchSize ?? 64, 1);
   const forward = forwardOf(model, options.forward);
-  const variables = new Set<tf.Variable>((model.weights ?? []).map((w) => w.read()));
+  const variables = new Set<tf.Tensor>((model.weights ?? []).map((w) => w.read()));
   let held: TensorData | undefined;
   let source: BatchSource;
   if (data !== null && typeof data === 'object' && typeof (data as BatchSource).batch === 'function') {
@@ -48,14 +48,13 @@ export function modelBatches(model: ModelLike & ForwardModel, data: Dataset | Ba
     const d = tensorData(data as Dataset, 'data', forward, model, objective.classes);
     held = d;
     source = { batch: (seed) => takeBatch(d, seed, batchSize) };
-    try {
-      checkObjective(objective, forward, d.x, d.y, Math.min(batchSize, d.n));
-    } catch (e) {
-      d.dispose();
-      throw e;
-    }
   }
-  if (typeof source.batch !== 'function') throw new InvalidHyperparameter('data', data, 'must be { x, y } or a batch source { batch(seed) }');
+  try {
+    checkObjective(objective, forward, source);
+  } catch (e) {
+    held?.dispose();
+    throw e;
+  }
   return {
     objective,
     forward,
@@ -79,15 +78,16 @@ export function modelBatches(model: ModelLike & ForwardModel, data: Dataset | Ba
   };
 }
 
-/** Evaluates the objective once on the first samples, before any parameter is touched: a scalar, finite. */
-function checkObjective(objective: ResolvedObjective, forward: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, y: tf.Tensor, k: number): void {
+/** Evaluates the objective once on the minibatch of seed 0, before any parameter is touched: a scalar, finite. */
+function checkObjective(objective: ResolvedObjective, forward: (x: tf.Tensor) => tf.Tensor, source: BatchSource): void {
   const value = tf.tidy(() => {
-    const v = objective.fn(tf.slice(y, 0, k), forward(tf.slice(x, 0, k)));
+    const b = source.batch(0);
+    const v = objective.fn(b.y, forward(b.x));
     if (!(v instanceof tf.Tensor) || v.rank !== 0) {
       const shape = v instanceof tf.Tensor ? `a tensor of shape [${v.shape.join(', ')}]` : typeof v;
       throw new InvalidInput('objective', `it returned ${shape}, not a scalar tensor`, 'Reduce the loss to one number, e.g. with tf.mean.');
     }
     return v.dataSync()[0]!;
   });
-  if (!Number.isFinite(value)) throw new NonFiniteValue(value, `the objective "${objective.name}" on the first ${k} samples, before any step`);
+  if (!Number.isFinite(value)) throw new NonFiniteValue(value, `the objective "${objective.name}" on a first minibatch, before any step`);
 }
