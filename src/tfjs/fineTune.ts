@@ -47,6 +47,11 @@ export interface FineTuneOptions {
   readonly batchSize?: number;
   /** Evaluate `evalData` every this many steps. @defaultValue at the start and the end only */
   readonly evalEvery?: number;
+  /**
+   * Report held-out accuracy (argmax of the outputs against class targets). @defaultValue true for the built-in
+   * class objectives, false for a custom objective
+   */
+  readonly evalAccuracy?: boolean;
   /** Samples per evaluation forward pass. @defaultValue 1024 */
   readonly evalBatchSize?: number;
   /** Stop when the held-out metric has not improved by `minDelta` for `patience` evaluations. */
@@ -158,12 +163,9 @@ export async function fineTune(model: ModelLike & ForwardModel, options: FineTun
     stream = batchStream(options.data, (x, y) => objective.classes && checkClasses(x, y, forward, 'data.y'));
     await stream.next();
   }
-  const oracleOptions = { objective: objective.fn, batchSize: options.batchSize ?? 64, ...(options.forward ? { forward: options.forward } : {}) };
+  const oracleOptions = { objective: options.objective ?? 'softmaxCrossEntropy', batchSize: options.batchSize ?? 64, ...(options.forward ? { forward: options.forward } : {}) };
   const data = stream ?? (options.data as Dataset);
-  const oracle =
-    estimator.response === 'valueAndGrad'
-      ? modelGradientOracle(model, data, { ...oracleOptions, objective: options.objective ?? 'softmaxCrossEntropy' })
-      : modelValueOracle(model, data, options.objective === undefined ? oracleOptions : { ...oracleOptions, objective: options.objective });
+  const oracle = estimator.response === 'valueAndGrad' ? modelGradientOracle(model, data, oracleOptions) : modelValueOracle(model, data, oracleOptions);
   const opt = optimizer({ estimator, update, backend, ...(options.restore ? { restore: options.restore } : {}) });
 
   let state: OptimizerState<unknown, unknown>;
@@ -200,7 +202,7 @@ export async function fineTune(model: ModelLike & ForwardModel, options: FineTun
   };
   const evaluate = (): FineTuneEvaluation | undefined => {
     if (options.evalData === undefined) return undefined;
-    const e = evaluateModel(model, options.evalData, { objective: options.objective ?? 'softmaxCrossEntropy', batchSize: options.evalBatchSize ?? 1024, accuracy: objective.classes, ...(options.forward ? { forward: options.forward } : {}) });
+    const e = evaluateModel(model, options.evalData, { objective: options.objective ?? 'softmaxCrossEntropy', batchSize: options.evalBatchSize ?? 1024, accuracy: options.evalAccuracy ?? objective.classes, ...(options.forward ? { forward: options.forward } : {}) });
     const record: FineTuneEvaluation = {
       step: state.step,
       queries,

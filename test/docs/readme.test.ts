@@ -14,6 +14,7 @@ const subpaths: Record<string, string> = {
   'zeroth/problems': 'problems/index.ts',
   'zeroth/testing': 'test/laws/index.ts',
   'zeroth/gpujs': 'src/backend/gpujs/index.ts',
+  'zeroth/tfjs': 'src/tfjs/index.ts',
 };
 
 describe('README snippets run as written', () => {
