@@ -9,7 +9,7 @@ export interface EvaluateModelOptions {
   readonly objective?: Objective;
   /** Samples per forward pass. @defaultValue 1024 */
   readonly batchSize?: number;
-  /** The forward pass; by default `model.predictOnBatch(x)`. */
+  /** The forward pass; by default `model.apply(x, { training: false })`. */
   readonly forward?: (x: tf.Tensor) => tf.Tensor;
   /** Report accuracy (argmax of the outputs against class targets). @defaultValue true for class objectives */
   readonly accuracy?: boolean;

@@ -55,14 +55,7 @@ export function modelGradientOracle(
         if (!isTfjsBlock(b)) throw new InvalidInput('params', `block "${b.name}" is not a tf.Variable`, 'Pass tfjsParams(model).');
         return b.variable;
       });
-      const { value, grads } = tf.variableGrads(() => {
-        const { x, y } = mb.take(context.noiseSeed);
-        const v = mb.objective.fn(y, mb.forward(x));
-        if (!(v instanceof tf.Tensor) || v.rank !== 0) {
-          throw new InvalidInput('objective', 'it did not return a scalar tensor', 'Reduce the loss to one number, e.g. with tf.mean.');
-        }
-        return v;
-      }, vars);
+      const { value, grads } = tf.variableGrads(() => mb.objectiveOf(context.noiseSeed), vars);
       passes++;
       try {
         const grad = vars.map((v) => {

@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidInput } from '../errors.js';
 import type { ValueOracle } from '../oracle/oracle.js';
 import type { EvalContext, Params } from '../types.js';
 import type { Dataset, ForwardModel } from './_internal/data.js';
@@ -53,15 +52,7 @@ export function modelValueOracle(
     },
     value(params: Params, context: EvalContext): number {
       mb.checkParams(params);
-      const out = tf.tidy(() => {
-        const { x, y } = mb.take(context.noiseSeed);
-        const v = mb.objective.fn(y, mb.forward(x));
-        if (!(v instanceof tf.Tensor) || v.rank !== 0) {
-          const shape = v instanceof tf.Tensor ? `[${v.shape.join(', ')}]` : typeof v;
-          throw new InvalidInput('objective', `it returned ${shape}, not a scalar tensor`, 'Reduce the loss to one number, e.g. with tf.mean.');
-        }
-        return v;
-      });
+      const out = tf.tidy(() => mb.objectiveOf(context.noiseSeed));
       passes++;
       const value = out.dataSync()[0]!;
       out.dispose();

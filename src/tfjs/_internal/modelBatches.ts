@@ -19,7 +19,7 @@ export interface ModelOracleOptions {
   readonly objective?: Objective;
   /** Samples per minibatch. @defaultValue 64 */
   readonly batchSize?: number;
-  /** The forward pass; by default `model.predictOnBatch(x)` (no training-mode layers). */
+  /** The forward pass; by default `model.apply(x, { training: false })` (inference-mode layers). */
   readonly forward?: (x: tf.Tensor) => tf.Tensor;
 }
 
@@ -27,8 +27,13 @@ export interface ModelOracleOptions {
 export interface ModelBatches {
   readonly objective: ResolvedObjective;
   readonly forward: (x: tf.Tensor) => tf.Tensor;
-  /** The minibatch of `noiseSeed`, as new tensors in the current scope. */
-  take(noiseSeed: number): { x: tf.Tensor; y: tf.Tensor };
+  /**
+   * The objective of the minibatch of `noiseSeed` as a scalar tensor in the current scope (call it inside `tf.tidy`
+   * or `tf.variableGrads`).
+   *
+   * @throws InvalidInput when the objective does not return a scalar tensor
+   */
+  objectiveOf(noiseSeed: number): tf.Scalar;
   /** Throws unless every block is one of the model's variables. */
   checkParams(params: Params): void;
   dispose(): void;
@@ -58,10 +63,7 @@ export function modelBatches(model: ModelLike & ForwardModel, data: Dataset | Ba
   return {
     objective,
     forward,
-    take: (seed) => {
-      const b = source.batch(seed);
-      return { x: b.x, y: b.y };
-    },
+    objectiveOf: (seed) => scalarOf(objective, forward, source.batch(seed)),
     checkParams(params) {
       if (variables.size === 0) return;
       for (const b of params) {
@@ -80,14 +82,16 @@ export function modelBatches(model: ModelLike & ForwardModel, data: Dataset | Ba
 
 /** Evaluates the objective once on the minibatch of seed 0, before any parameter is touched: a scalar, finite. */
 function checkObjective(objective: ResolvedObjective, forward: (x: tf.Tensor) => tf.Tensor, source: BatchSource): void {
-  const value = tf.tidy(() => {
-    const b = source.batch(0);
-    const v = objective.fn(b.y, forward(b.x));
-    if (!(v instanceof tf.Tensor) || v.rank !== 0) {
-      const shape = v instanceof tf.Tensor ? `a tensor of shape [${v.shape.join(', ')}]` : typeof v;
-      throw new InvalidInput('objective', `it returned ${shape}, not a scalar tensor`, 'Reduce the loss to one number, e.g. with tf.mean.');
-    }
-    return v.dataSync()[0]!;
-  });
+  const value = tf.tidy(() => scalarOf(objective, forward, source.batch(0)).dataSync()[0]!);
   if (!Number.isFinite(value)) throw new NonFiniteValue(value, `the objective "${objective.name}" on a first minibatch, before any step`);
+}
+
+/** The objective of one batch, checked to be a scalar tensor. */
+function scalarOf(objective: ResolvedObjective, forward: (x: tf.Tensor) => tf.Tensor, b: { readonly x: tf.Tensor; readonly y: tf.Tensor }): tf.Scalar {
+  const v = objective.fn(b.y, forward(b.x)) as unknown;
+  if (!(v instanceof tf.Tensor) || v.rank !== 0) {
+    const shape = v instanceof tf.Tensor ? `a tensor of shape [${v.shape.join(', ')}]` : typeof v;
+    throw new InvalidInput('objective', `it returned ${shape}, not a scalar tensor`, 'Reduce the loss to one number, e.g. with tf.mean.');
+  }
+  return v as tf.Scalar;
 }
