@@ -26,6 +26,7 @@ export {
   InvalidHyperparameter,
   InvalidInput,
   NonFiniteValue,
+  NonNumericValue,
   ObjectiveError,
   OracleMismatch,
   SeedLogCorrupt,
@@ -77,6 +78,7 @@ export {
 } from './seedLog/seedLog.js';
 export { parseSeedLog, type ParseSeedLogOptions } from './seedLog/parseSeedLog.js';
 export { evaluateProbes, type EvaluateOptions, type Evaluation, type RestoreMode } from './eval/evaluateProbes.js';
+export { queriesSpent } from './eval/queriesSpent.js';
 
 export { lowbias32 } from './rng/lowbias32.js';
 export { streamKey, streamWord, type StreamKey } from './rng/streamKey.js';
@@ -121,6 +123,7 @@ export {
 } from './optimizer.js';
 export { runOptimizer, checkBudget, type Budget, type RunOptions, type RunResult, type StoppedBy } from './run.js';
 export { patience, targetValue, tolerance, type StepInfo, type Stopper } from './stoppers.js';
+export { timeSlice, type TimeSlice, type TimeSliceOptions } from './timeSlice.js';
 export { minimize, type MinimizeOptions, type MinimizeResult, type Objective, type ObjectiveLike } from './minimize.js';
 export { integerAtLeast, nonNegative, oneOf, positive, positiveSchedule } from './validate.js';
 export * from './tuner/index.js';

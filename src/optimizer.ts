@@ -3,7 +3,8 @@ import type { Backend } from './backend/backend.js';
 import { defaultBackend } from './backend/defaultBackend.js';
 import { BudgetExhausted, OracleMismatch } from './errors.js';
 import type { Estimator } from './estimator.js';
-import { evaluateProbes, type RestoreMode } from './eval/evaluateProbes.js';
+import { evaluateProbes, type Evaluation, type RestoreMode } from './eval/evaluateProbes.js';
+import { queriesSpent, recordQueriesSpent } from './eval/queriesSpent.js';
 import type { Oracle } from './oracle/oracle.js';
 import { checkSeed, seedStream, type SeedStreamState } from './rng/seedStream.js';
 import type { Transform } from './transform/transform.js';
@@ -56,7 +57,8 @@ export interface Optimizer<S, T> {
    * One step: propose → evaluate (in place) → combine → transform → apply. `params` is updated in place. If
    * the oracle throws or returns a non-finite value, or the step would exceed `maxQueries`, the error is
    * thrown, `params` is left at its value before the step (up to the float32 rounding of 'reapply' restores)
-   * and the given state stays valid.
+   * and the given state stays valid; the queries the failed step spent (they happened: the objective ran) are
+   * `queriesSpent(error)`.
    *
    * With 'reapply' restores, the restore of the last probe is fused with the update when the estimator and the
    * transform declare that they read no parameter values (`combineReadsValues`, `readsValues`): a MeZO step
@@ -115,43 +117,55 @@ export function optimizer<S, T>(options: OptimizerOptions<S, T>): Optimizer<S, T
       let eState = state.estimator;
       let spent = 0;
       let value = NaN;
-      for (let round = 0; ; round++) {
-        const batch = estimator.propose(eState, params, seed);
-        const cost = batch.probes.length;
-        if (spent + cost > maxQueries) throw new BudgetExhausted(maxQueries, spent + cost - maxQueries);
-        const { responses, queries, pending } = await evaluateProbes(backend, params, batch, oracle, {
-          step: state.step,
-          restore,
-          estimator: estimator.name,
-          writes,
-          deferRestore: fuse,
-        });
-        spent += queries;
-        let owed = pending;
-        let tState: T;
-        try {
-          const combined = estimator.combine(eState, batch, responses, params);
-          eState = combined.state;
-          if (combined.update === undefined) continue;
-          const apply = { ...(owed ? { pending: owed } : {}), writes };
-          owed = undefined; // applyUpdates applies it, also when it refuses the step
-          tState = applyEstimate(backend, update, combined.update, combined.final === true, state.transform, params, apply);
-          value = combined.value;
-        } finally {
-          if (owed !== undefined) applyUpdates(backend, { kind: 'implicit', terms: [] }, params, { pending: owed, writes });
+      let failedRound = 0;
+      try {
+        for (let round = 0; ; round++) {
+          const batch = estimator.propose(eState, params, seed);
+          const cost = batch.probes.length;
+          if (spent + cost > maxQueries) throw new BudgetExhausted(maxQueries, spent + cost - maxQueries);
+          let evaluation: Evaluation;
+          try {
+            evaluation = await evaluateProbes(backend, params, batch, oracle, {
+              step: state.step,
+              restore,
+              estimator: estimator.name,
+              writes,
+              deferRestore: fuse,
+            });
+          } catch (e) {
+            failedRound = queriesSpent(e);
+            throw e;
+          }
+          spent += evaluation.queries;
+          let owed = evaluation.pending;
+          let tState: T;
+          try {
+            const combined = estimator.combine(eState, batch, evaluation.responses, params);
+            eState = combined.state;
+            if (combined.update === undefined) continue;
+            const apply = { ...(owed ? { pending: owed } : {}), writes };
+            owed = undefined; // applyUpdates applies it, also when it refuses the step
+            tState = applyEstimate(backend, update, combined.update, combined.final === true, state.transform, params, apply);
+            value = combined.value;
+          } finally {
+            if (owed !== undefined) applyUpdates(backend, { kind: 'implicit', terms: [] }, params, { pending: owed, writes });
+          }
+          return {
+            state: {
+              step: state.step + 1,
+              queries: state.queries + spent,
+              estimator: eState,
+              transform: tState,
+              seeds: seeds.state(),
+            },
+            value,
+            queries: spent,
+            writes,
+          };
         }
-        return {
-          state: {
-            step: state.step + 1,
-            queries: state.queries + spent,
-            estimator: eState,
-            transform: tState,
-            seeds: seeds.state(),
-          },
-          value,
-          queries: spent,
-          writes,
-        };
+      } catch (e) {
+        // Every query asked in this step happened, also when the step failed: the caller counts them.
+        throw recordQueriesSpent(e, spent + failedRound);
       }
     },
   };

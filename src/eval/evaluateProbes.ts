@@ -1,7 +1,10 @@
 import type { Backend } from '../backend/backend.js';
-import { InvalidHyperparameter, NonFiniteValue, ObjectiveError, OracleMismatch, ZerothError } from '../errors.js';
+import { InvalidHyperparameter, ObjectiveError, OracleMismatch } from '../errors.js';
 import type { Oracle } from '../oracle/oracle.js';
+import { checkValue } from '../oracle/_internal/objectiveValues.js';
+import { isVerdictOf } from '../oracle/_internal/verdict.js';
 import type { EvalContext, ParamWrite, Params, Probe, ProbeBatch, Responses } from '../types.js';
+import { recordedQueries, recordQueriesSpent } from './queriesSpent.js';
 import { sameDirection } from './sameDirection.js';
 
 /** How the parameters are brought back to the base point after in-place probes. */
@@ -49,13 +52,20 @@ export interface Evaluation {
  * Schedule for a value oracle: the probes are visited in order and x is moved by the difference between
  * consecutive probes, so a two-point step costs no copy of the parameters. A coordinate probe is undone by
  * assigning back the one element it changed (exact, no copy). Batch and ranking oracles receive
- * materialised copies of every probe point (memory: one copy per probe). Gradient oracles are asked at each
+ * materialised copies of every probe point (memory: one copy per probe), or — when they have `probeValues` —
+ * the probes' descriptions (no copies). Gradient oracles are asked at each
  * probe point in place.
  *
  * Queries: one per probe (a ranking of m candidates costs m).
  *
+ * Errors: whatever the objective throws is the objective's, whatever its class (a nested zeroth run may throw
+ * BudgetExhausted or InvalidHyperparameter), and is wrapped as ObjectiveError with the original as `cause`;
+ * what zeroth's own oracle adapters raise (`rankingFromValues` on a NaN, `withBudget` refusing a query) passes
+ * as it is. An error thrown after queries were asked records how many (`queriesSpent(error)`): the failing
+ * query counts, a refused one does not.
+ *
  * @throws OracleMismatch when the oracle cannot answer what the batch asks for
- * @throws NonFiniteValue / ObjectiveError when the objective returns a non-finite value or throws
+ * @throws NonFiniteValue / ObjectiveError when the objective returns a non-finite value or a non-number, or throws
  */
 export async function evaluateProbes(
   backend: Backend,
@@ -73,62 +83,87 @@ export async function evaluateProbes(
   const contexts = probes.map((p): EvalContext => ({ noiseSeed: p.noiseKey, step: options.step }));
   const reject = options.rejectNonFinite ?? true;
   const where = (i: number): string => `probe ${i} of step ${options.step}`;
+  let spent = 0;
+  /** One oracle call costing `cost` queries, at the boundary between zeroth and the objective. */
+  const call = async <T>(cost: number, fn: () => T | Promise<T>, at: string): Promise<T> => {
+    try {
+      const answer = await fn();
+      spent += cost;
+      return answer;
+    } catch (e) {
+      if (isVerdictOf(e, oracle)) {
+        spent += recordedQueries(e) ?? cost;
+        throw e;
+      }
+      spent += cost;
+      throw new ObjectiveError(e, at);
+    }
+  };
 
   const walk = { restore, writes: options.writes, defer: options.deferRestore === true };
-  if (batch.response === 'values' && oracle.kind === 'value') {
-    const values = new Float64Array(probes.length);
-    const pending = await walkInPlace(backend, params, probes, walk, async (i) => {
-      const v = await call(() => oracle.value(params, contexts[i]!), where(i));
-      values[i] = check(v, where(i), reject);
-    });
-    return { responses: { kind: 'values', values }, queries: probes.length, ...(pending ? { pending } : {}) };
-  }
-  if (batch.response === 'values' && oracle.kind === 'batch') {
-    const points = materialize(backend, params, probes);
-    try {
-      const got = await call(() => oracle.values(points, contexts), `the batch of step ${options.step}`);
-      if (got.length !== probes.length) {
-        throw new OracleMismatch(name, `${probes.length} values from the batch oracle`, `batch returning ${got.length}`);
-      }
-      const values = Float64Array.from(got);
-      values.forEach((v, i) => check(v, where(i), reject));
-      return { responses: { kind: 'values', values }, queries: probes.length };
-    } finally {
-      for (const p of points) backend.dispose(p);
+  try {
+    if (batch.response === 'values' && oracle.kind === 'value') {
+      const values = new Float64Array(probes.length);
+      const pending = await walkInPlace(backend, params, probes, walk, async (i) => {
+        values[i] = checkValue(await call(1, () => oracle.value(params, contexts[i]!), where(i)), where(i), reject);
+      });
+      return { responses: { kind: 'values', values }, queries: probes.length, ...(pending ? { pending } : {}) };
     }
-  }
-  if (batch.response === 'ranking' && oracle.kind === 'ranking') {
-    const points = materialize(backend, params, probes);
-    try {
-      const got = await call(() => oracle.rank(points, contexts[0] ?? { noiseSeed: 0, step: options.step }), `the ranking of step ${options.step}`);
-      const order = Int32Array.from(got);
-      checkOrder(order, probes.length, name);
-      return { responses: { kind: 'ranking', order }, queries: probes.length };
-    } finally {
-      for (const p of points) backend.dispose(p);
-    }
-  }
-  if (batch.response === 'valueAndGrad' && oracle.kind === 'gradient') {
-    const values = new Float64Array(probes.length);
-    const grads: Float32Array[][] = [];
-    const pending = await walkInPlace(backend, params, probes, walk, async (i) => {
-      const r = await call(() => oracle.valueAndGrad(params, contexts[i]!), where(i));
-      values[i] = check(r.value, where(i), reject);
-      if (r.grad.length !== params.length) {
-        throw new OracleMismatch(name, `a gradient with ${params.length} blocks`, `gradient with ${r.grad.length} blocks`);
+    if (batch.response === 'values' && oracle.kind === 'batch') {
+      const answer = (got: ArrayLike<number>): Evaluation => {
+        if (got === null || typeof got !== 'object' || got.length !== probes.length) {
+          throw new OracleMismatch(name, `${probes.length} values from the batch oracle`, `batch returning ${got === null || typeof got !== 'object' ? String(got) : got.length}`);
+        }
+        const values = new Float64Array(probes.length);
+        for (let i = 0; i < probes.length; i++) values[i] = checkValue(got[i], where(i), reject);
+        return { responses: { kind: 'values', values }, queries: probes.length };
+      };
+      // Described probes (seeds, not vectors): no copies, x untouched.
+      if (oracle.probeValues !== undefined) {
+        return answer(await call(probes.length, () => oracle.probeValues!(params, probes, contexts), `the batch of step ${options.step}`));
       }
-      grads.push(
-        r.grad.map((g, b) => {
-          const out = Float32Array.from(g);
-          if (out.length !== params[b]!.data.length) {
-            throw new OracleMismatch(name, `gradient block ${b} of length ${params[b]!.data.length}`, `gradient of length ${out.length}`);
-          }
-          out.forEach((v) => check(v, `the gradient at ${where(i)}`, reject));
-          return out;
-        }),
-      );
-    });
-    return { responses: { kind: 'valueAndGrad', values, grads }, queries: probes.length, ...(pending ? { pending } : {}) };
+      const points = materialize(backend, params, probes);
+      try {
+        return answer(await call(probes.length, () => oracle.values(points, contexts), `the batch of step ${options.step}`));
+      } finally {
+        for (const p of points) backend.dispose(p);
+      }
+    }
+    if (batch.response === 'ranking' && oracle.kind === 'ranking') {
+      const points = materialize(backend, params, probes);
+      try {
+        const got = await call(probes.length, () => oracle.rank(points, contexts[0] ?? { noiseSeed: 0, step: options.step }), `the ranking of step ${options.step}`);
+        const order = Int32Array.from(got);
+        checkOrder(order, probes.length, name);
+        return { responses: { kind: 'ranking', order }, queries: probes.length };
+      } finally {
+        for (const p of points) backend.dispose(p);
+      }
+    }
+    if (batch.response === 'valueAndGrad' && oracle.kind === 'gradient') {
+      const values = new Float64Array(probes.length);
+      const grads: Float32Array[][] = [];
+      const pending = await walkInPlace(backend, params, probes, walk, async (i) => {
+        const r = await call(1, () => oracle.valueAndGrad(params, contexts[i]!), where(i));
+        values[i] = checkValue(r.value, where(i), reject);
+        if (r.grad.length !== params.length) {
+          throw new OracleMismatch(name, `a gradient with ${params.length} blocks`, `gradient with ${r.grad.length} blocks`);
+        }
+        grads.push(
+          r.grad.map((g, b) => {
+            if (g.length !== params[b]!.data.length) {
+              throw new OracleMismatch(name, `gradient block ${b} of length ${params[b]!.data.length}`, `gradient of length ${g.length}`);
+            }
+            const out = new Float32Array(g.length);
+            for (let j = 0; j < g.length; j++) out[j] = checkValue(g[j], `the gradient at ${where(i)}`, reject);
+            return out;
+          }),
+        );
+      });
+      return { responses: { kind: 'valueAndGrad', values, grads }, queries: probes.length, ...(pending ? { pending } : {}) };
+    }
+  } catch (e) {
+    throw recordQueriesSpent(e, spent);
   }
   const needs = batch.response === 'values' ? "a 'value' or 'batch' oracle" : batch.response === 'ranking' ? "a 'ranking' oracle" : "a 'gradient' oracle";
   throw new OracleMismatch(name, needs, oracle.kind);
@@ -204,21 +239,6 @@ function materialize(backend: Backend, params: Params, probes: readonly Probe[])
     backend.perturbInPlace(p.direction, p.scale, x);
     return x;
   });
-}
-
-async function call<T>(fn: () => T | Promise<T>, where: string): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof ZerothError) throw e;
-    throw new ObjectiveError(e, where);
-  }
-}
-
-function check(v: number, where: string, reject: boolean): number {
-  if (typeof v !== 'number') throw new ObjectiveError(new TypeError(`returned ${typeof v}, not a number`), where);
-  if (reject && !Number.isFinite(v)) throw new NonFiniteValue(v, `the objective at ${where}`);
-  return v;
 }
 
 function checkOrder(order: Int32Array, m: number, name: string): void {

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Backend } from '../backend/backend.js';
 import { defaultBackend } from '../backend/defaultBackend.js';
-import { perturbBlockRange } from '../backend/_internal/perturbBlock.js';
-import { perturbBlockWasm } from '../backend/wasm/_internal/wasmPerturb.js';
+import { checkDirectionSeed, isZeroStep, perturbBlockRange } from '../backend/_internal/perturbBlock.js';
+import { axpyArrays, perturbBlockWasm } from '../backend/wasm/_internal/wasmPerturb.js';
 import { InvalidInput } from '../errors.js';
 import type { Block, Direction, Params } from '../types.js';
 import { checkLive, exclusiveStorageOf, owningBackend, type Storage } from './_internal/storage.js';
@@ -173,7 +173,8 @@ export function tfjsBackend(options: TfjsBackendOptions = {}): TfjsBackend {
       return block.data;
     },
     perturbInPlace(direction: Direction, alpha: number, x: Params): void {
-      if (direction.kind === 'none' || alpha === 0) return;
+      checkDirectionSeed(direction);
+      if (direction.kind === 'none' || isZeroStep(alpha)) return;
       prepare(x);
       for (let b = 0; b < x.length; b++) perturbBlock(direction, alpha, x[b]!, b);
     },
@@ -181,7 +182,25 @@ export function tfjsBackend(options: TfjsBackendOptions = {}): TfjsBackend {
       checkLayout(x, y, 'x');
       prepare(y);
       prepare(x);
-      backend.perturbInPlace({ kind: 'dense', blocks: arraysOf(x) }, alpha, y);
+      const xs = arraysOf(x);
+      const a = Math.fround(alpha);
+      y.forEach((block, b) => {
+        const xb = xs[b]!;
+        if (!isTfjsBlock(block)) {
+          host.axpyInPlace(alpha, [xb], [block]);
+          return;
+        }
+        const s = storage(block);
+        if (s.kind === 'cpu') {
+          host.axpyInPlace(alpha, [xb], [{ name: block.name, shape: block.shape, data: s.values }]);
+        } else if (s.kind === 'wasm') {
+          axpyArrays(wasmEnvOf(s.backend), alpha, xb, heapView(s.backend, s.offset, block.size));
+          invalidateDerived(s.backend, s.id, block.size, s.offset);
+        } else {
+          const delta = Float32Array.from(xb, (v) => Math.fround(a * v));
+          tf.tidy(() => block.variable.assign(tf.add(block.variable, tf.tensor(delta, [...block.shape], 'float32'))));
+        }
+      });
     },
     scaleInPlace(alpha: number, x: Params): void {
       prepare(x);
