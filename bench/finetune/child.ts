@@ -22,6 +22,8 @@ export interface MethodRun {
   readonly weights?: string;
   /** Cached data (path of the .bin files written by the parent). */
   readonly data: string;
+  /** Samples per held-out evaluation forward pass. @defaultValue 1024 */
+  readonly evalBatchSize?: number;
   /** The tfjs backend. @defaultValue 'wasm' */
   readonly tfBackend?: 'wasm' | 'cpu';
 }
@@ -100,7 +102,7 @@ if (run.method === 'inference') {
     update,
     steps: run.steps,
     evalEvery: run.evalEvery,
-    evalBatchSize: 1024,
+    evalBatchSize: run.evalBatchSize ?? 1024,
     batchSize: run.batchSize,
     seed: run.seed,
     progress: false,

@@ -51,6 +51,7 @@ export async function writeReport(dir: string, input: ReportInput): Promise<stri
     if (rows.length === 0) continue;
     const torch = input.torch.filter((r) => r.run.model === model);
     lines.push(`## ${model === 'mlp' ? 'MLP 784-256-10' : 'CNN conv 8 → conv 16 → dense 10'} (${rows[0]!.parameters.toLocaleString('en')} parameters)`, '');
+    lines.push('Step times are medians over the run (steps that include an evaluation left out); forward times are measured after the run in the same process, so load changes between the two can even push “step ÷ its 2 forward passes” below 1 — the side-by-side section below is the sound comparison.', '');
     lines.push('| engine | method | tfjs backend | lr | steps | held-out 5–9 start → end (best) | steps to 80% | forward passes | median step (ms) | forward after a write (ms) | step ÷ its 2 forward passes | writes per step | seed log B/step | held-out 0–4 after (forgetting) | peak RSS above model loaded (MB) |');
     lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const [engine, list] of [['zeroth', rows], ['PyTorch', torch]] as const) {

