@@ -5,6 +5,7 @@ import { BudgetExhausted, OracleMismatch } from './errors.js';
 import type { Estimator } from './estimator.js';
 import { evaluateProbes, type RestoreMode } from './eval/evaluateProbes.js';
 import type { Oracle } from './oracle/oracle.js';
+import { oracleKindsFor, oracleNeeded } from './oracle/oracleKindsFor.js';
 import { checkSeed, seedStream, type SeedStreamState } from './rng/seedStream.js';
 import type { Transform } from './transform/transform.js';
 import type { Params, Update } from './types.js';
@@ -133,13 +134,5 @@ export function applyEstimate<T>(backend: Backend, transform: Transform<T>, esti
 }
 
 function checkOracle(estimator: Estimator<unknown>, oracle: Oracle<Params>): void {
-  const ok =
-    (estimator.response === 'values' && (oracle.kind === 'value' || oracle.kind === 'batch')) ||
-    (estimator.response === 'ranking' && oracle.kind === 'ranking') ||
-    (estimator.response === 'valueAndGrad' && oracle.kind === 'gradient');
-  if (!ok) {
-    const needs =
-      estimator.response === 'values' ? "a 'value' or 'batch' oracle" : estimator.response === 'ranking' ? "a 'ranking' oracle" : "a 'gradient' oracle";
-    throw new OracleMismatch(estimator.name, needs, oracle.kind);
-  }
+  if (!oracleKindsFor(estimator.response).includes(oracle.kind)) throw new OracleMismatch(estimator.name, oracleNeeded(estimator.response), oracle.kind);
 }

@@ -1,6 +1,8 @@
 import type { Backend } from '../backend/backend.js';
 import { InvalidHyperparameter, NonFiniteValue, ObjectiveError, OracleMismatch, ZerothError } from '../errors.js';
 import type { Oracle } from '../oracle/oracle.js';
+import { oracleNeeded } from '../oracle/oracleKindsFor.js';
+import type { Episode } from '../rl/episode.js';
 import type { EvalContext, Params, Probe, ProbeBatch, Responses } from '../types.js';
 import { sameDirection } from './sameDirection.js';
 
@@ -37,9 +39,10 @@ export interface Evaluation {
  * consecutive probes, so a two-point step costs no copy of the parameters. A coordinate probe is undone by
  * assigning back the one element it changed (exact, no copy). Batch and ranking oracles receive
  * materialised copies of every probe point (memory: one copy per probe). Gradient oracles are asked at each
- * probe point in place.
+ * probe point in place. Rollouts oracles run one episode per probe (seed = the probe's noise key, sample = its
+ * `sample`); consecutive probes at the same point go to the oracle in one call, with x moved there in place.
  *
- * Queries: one per probe (a ranking of m candidates costs m).
+ * Queries: one per probe (a ranking of m candidates costs m; a rollouts batch costs one per episode).
  *
  * @throws OracleMismatch when the oracle cannot answer what the batch asks for
  * @throws NonFiniteValue / ObjectiveError when the objective returns a non-finite value or throws
@@ -116,8 +119,45 @@ export async function evaluateProbes(
     });
     return { responses: { kind: 'valueAndGrad', values, grads }, queries: probes.length };
   }
-  const needs = batch.response === 'values' ? "a 'value' or 'batch' oracle" : batch.response === 'ranking' ? "a 'ranking' oracle" : "a 'gradient' oracle";
-  throw new OracleMismatch(name, needs, oracle.kind);
+  if (batch.response === 'rollouts' && oracle.kind === 'rollouts') {
+    const episodes = await rolloutGroups(backend, params, probes, restore, name, (x, group) =>
+      call(() => oracle.rollouts(x, group.map((i) => ({ seed: probes[i]!.noiseKey, sample: probes[i]!.sample ?? 0 })), contexts[group[0]!]!), `the rollouts of step ${options.step}`),
+    );
+    episodes.forEach((e, i) => check(e.return, `the return of ${where(i)}`, reject));
+    return { responses: { kind: 'rollouts', episodes }, queries: probes.length };
+  }
+  throw new OracleMismatch(name, oracleNeeded(batch.response), oracle.kind);
+}
+
+/**
+ * Runs the episodes of a rollouts batch: consecutive probes at the same point form one group, asked of the
+ * oracle in one call (one vectorised batch of episodes) with x moved to the group's point in place.
+ */
+async function rolloutGroups(
+  backend: Backend,
+  params: Params,
+  probes: readonly Probe[],
+  restore: RestoreMode,
+  name: string,
+  run: (x: Params, group: readonly number[]) => Promise<readonly Episode[]>,
+): Promise<Episode[]> {
+  const groups: number[][] = [];
+  for (let i = 0; i < probes.length; i++) {
+    const last = groups[groups.length - 1];
+    const head = last === undefined ? undefined : probes[last[0]!]!;
+    if (head !== undefined && head.scale === probes[i]!.scale && sameDirection(head.direction, probes[i]!.direction)) last!.push(i);
+    else groups.push([i]);
+  }
+  const episodes = new Array<Episode>(probes.length);
+  await walkInPlace(backend, params, groups.map((g) => probes[g[0]!]!), restore, async (g) => {
+    const group = groups[g]!;
+    const got = await run(params, group);
+    if (!Array.isArray(got) || got.length !== group.length) {
+      throw new OracleMismatch(name, `${group.length} episodes from the rollouts oracle`, `rollouts returning ${Array.isArray(got) ? got.length : typeof got}`);
+    }
+    group.forEach((p, j) => (episodes[p] = got[j]!));
+  });
+  return episodes;
 }
 
 async function walkInPlace(

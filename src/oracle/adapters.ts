@@ -1,6 +1,7 @@
 import { BudgetExhausted, InvalidHyperparameter } from '../errors.js';
+import type { EpisodeRequest } from '../rl/episode.js';
 import type { EvalContext, MaybePromise } from '../types.js';
-import type { BatchOracle, GradientOracle, Oracle, RankingOracle, ValueOracle } from './oracle.js';
+import type { BatchOracle, GradientOracle, Oracle, RankingOracle, RolloutsOracle, ValueOracle } from './oracle.js';
 
 /** Wraps a function as a value oracle. */
 export function valueOracle<X>(fn: (x: X, context: EvalContext) => MaybePromise<number>): ValueOracle<X> {
@@ -67,7 +68,11 @@ function compareValues(a: number, b: number): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Turns a maximisation oracle into the minimisation zeroth performs (negates values, gradients, reverses rankings). */
+/**
+ * Turns a maximisation oracle into the minimisation zeroth performs (negates values, gradients, reverses rankings).
+ * A rollouts oracle is refused: the policy-gradient estimators already maximise the return, and `returnOracle`
+ * gives value estimators the negated return.
+ */
 export function maximize<X>(oracle: Oracle<X>): Oracle<X> {
   switch (oracle.kind) {
     case 'value':
@@ -96,10 +101,12 @@ export function maximize<X>(oracle: Oracle<X>): Oracle<X> {
           return { value: -r.value, grad: r.grad.map((g) => Float32Array.from(g, (v) => -v)) };
         },
       };
+    case 'rollouts':
+      throw new InvalidHyperparameter('oracle', 'a rollouts oracle', 'is maximised as it is by the policy-gradient estimators; for value estimators wrap it with returnOracle (the negated return)');
   }
 }
 
-/** Number of queries one call of an oracle costs for `n` points: a ranking of m candidates costs m. */
+/** Number of queries one call of an oracle costs for `n` points: a ranking of m candidates costs m, n episodes cost n. */
 export function queriesOf(kind: Oracle<unknown>['kind'], points: number): number {
   return kind === 'value' || kind === 'gradient' ? 1 : points;
 }
@@ -125,5 +132,16 @@ export function withBudget<X>(oracle: Oracle<X>, budget = Infinity): Oracle<X> &
       return Object.defineProperties({ kind: 'ranking', rank: (xs: readonly X[], c: EvalContext) => (spend(xs.length), oracle.rank(xs, c)) }, Object.getOwnPropertyDescriptors(base)) as RankingOracle<X> & { readonly queries: number };
     case 'gradient':
       return Object.defineProperties({ kind: 'gradient', valueAndGrad: (x: X, c: EvalContext) => (spend(1), oracle.valueAndGrad(x, c)) }, Object.getOwnPropertyDescriptors(base)) as GradientOracle<X> & { readonly queries: number };
+    case 'rollouts': {
+      const returns = oracle.returns;
+      return Object.defineProperties(
+        {
+          kind: 'rollouts',
+          rollouts: (x: X, rs: readonly EpisodeRequest[], c: EvalContext) => (spend(rs.length), oracle.rollouts(x, rs, c)),
+          ...(returns !== undefined ? { returns: (x: X, rs: readonly EpisodeRequest[], c: EvalContext) => (spend(rs.length), returns.call(oracle, x, rs, c)) } : {}),
+        },
+        Object.getOwnPropertyDescriptors(base),
+      ) as RolloutsOracle<X> & { readonly queries: number };
+    }
   }
 }

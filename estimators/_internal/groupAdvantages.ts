@@ -1,0 +1,23 @@
+/**
+ * GRPO's group-relative advantages of consecutive groups of `groupSize` returns:
+ * Âᵢ = (Rᵢ − mean(R_group)) / std(R_group) (sample standard deviation), or Rᵢ − mean(R_group) without the
+ * scaling. A group whose returns are all equal gets Âᵢ = 0, never NaN (there is nothing to prefer).
+ */
+export function groupAdvantages(returns: ArrayLike<number>, groupSize: number, scaleByStd: boolean): Float64Array {
+  const out = new Float64Array(returns.length);
+  for (let g = 0; g < returns.length; g += groupSize) {
+    const end = Math.min(returns.length, g + groupSize);
+    const n = end - g;
+    let mean = 0;
+    for (let i = g; i < end; i++) mean += returns[i]!;
+    mean /= n;
+    let ss = 0;
+    for (let i = g; i < end; i++) ss += (returns[i]! - mean) ** 2;
+    const std = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
+    for (let i = g; i < end; i++) {
+      const d = returns[i]! - mean;
+      out[i] = d === 0 || (scaleByStd && std === 0) ? 0 : scaleByStd ? d / std : d;
+    }
+  }
+  return out;
+}
