@@ -33,10 +33,11 @@ export interface SequenceTaskEnvironment extends Environment {
  * split into training prompts and held-out ones (every `heldOutEvery`-th target), so success on held-out
  * prompts measures generalisation; the episode seed picks a prompt of the split uniformly.
  *
- * Observation before token i (size (V−1)·L + 1 + L): the remaining sum R = T − (tokens so far) in
- * thermometer code (entry j is 1 when R > j, j = 0 … (V−1)·L − 1), an overshoot flag (R < 0), and the
- * position i one-hot. The answer "emit min(V−1, R)" solves every prompt and is the arg-max of a linear
- * softmax policy, so a linear policy can reach 100 %.
+ * Observation before token i (size V + 2 + L): the remaining sum R = T − (tokens so far) one-hot over
+ * 0 … V−1, with one slot for "R ≥ V" and one for "R < 0" (overshot), then the position i one-hot. Every
+ * prompt is reachable from these states, and "emit min(V−1, R)" solves them all, so a linear-softmax policy
+ * can reach 100 %; the states a held-out prompt passes through are shared with training prompts, which is
+ * what lets a policy trained on one split answer the other.
  *
  * Returns lie in [0, 1]; every prompt is solvable (`optimalReturn` = 1). Terminal after L steps.
  *
@@ -62,8 +63,7 @@ export function sequenceTask(options: SequenceTaskOptions = {}): SequenceTaskEnv
   const prompts: number[] = [];
   for (let t = 0; t <= maxTarget; t++) if (held(t) === (split === 'heldOut')) prompts.push(t);
   if (prompts.length === 0) throw new InvalidHyperparameter('heldOutEvery', every, `leaves no ${split} prompt among targets 0 … ${maxTarget}`);
-  const M = maxTarget;
-  const O = M + 1 + L;
+  const O = V + 2 + L;
   const prompt = (seed: number): number => {
     const { k1, k2 } = episodeKeys(seed, 0).start;
     return prompts[Math.min(prompts.length - 1, Math.floor(uniformDraw(k1, k2, 0) * prompts.length))]!;
@@ -95,9 +95,8 @@ export function sequenceTask(options: SequenceTaskOptions = {}): SequenceTaskEnv
         const rem = state[3 * r + 1]!;
         const pos = state[3 * r + 2]!;
         const o = r * O;
-        for (let j = 0; j < M && j < rem; j++) out[o + j] = 1;
-        if (rem < 0) out[o + M] = 1;
-        if (pos < L) out[o + M + 1 + pos] = 1;
+        out[o + (rem < 0 ? V + 1 : rem >= V ? V : rem)] = 1;
+        if (pos < L) out[o + V + 2 + pos] = 1;
       }
     },
     step(state, count, actions, reward, terminated) {

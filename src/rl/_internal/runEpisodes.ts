@@ -122,8 +122,10 @@ export function runEpisodes(env: Environment, policy: Policy, params: Params, re
       for (let r = 0; r < count; r++) {
         const rec = recs[rowEp[r]!]!;
         if (t >= rec.cap) rec.grow();
-        rec.obs.set(obs.subarray(r * O, r * O + O), t * O);
-        rec.act.set(act.subarray(r * A, r * A + A), t * A);
+        const ro = rec.obs;
+        for (let k = 0; k < O; k++) ro[t * O + k] = obs[r * O + k]!;
+        const ra = rec.act;
+        for (let k = 0; k < A; k++) ra[t * A + k] = act[r * A + k]!;
         rec.logp[t] = logp[r]!;
       }
     }
