@@ -6,6 +6,7 @@ import type { Environment } from '../src/rl/environment.js';
  *
  * @example
  * ```ts
+ * import { cartPole, type CartPoleOptions, type EnvironmentEntry } from 'zeroth/problems';
  * const entry: EnvironmentEntry<CartPoleOptions> = { build: cartPole, defaultOptions: {} };
  * const env = entry.build(entry.defaultOptions);
  * ```

@@ -6,11 +6,11 @@
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatMs, formatQueries, markdownTable } from '../quality/markdown.js';
-import { median, medianCurve, type Curve } from '../quality/metrics.js';
+import { checkpointGrid, median, medianCurve, type Curve } from '../quality/metrics.js';
 import { curveSpec, renderSvg, type Axes, type Series } from '../quality/plots.js';
 import type { Params } from '../../src/types.js';
 import type { RlRecord } from './runRl.js';
-import { ENV_SPECS, ENVIRONMENTS, METHODS, SETTINGS, isPolicyGradient, type EnvName, type MethodName } from './settings.js';
+import { ENV_SPECS, ENVIRONMENTS, METHODS, SETTINGS, budgetOf, isPolicyGradient, type EnvName, type MethodName } from './settings.js';
 import type { Throughput } from './speed.js';
 
 /** Everything bench/rl/run.ts records. */
@@ -109,7 +109,7 @@ export function targets(results: RlResults): Target[] {
   const pendZo = ZO.map((m) => cell('pendulum', m)).filter((c): c is RlCell => c !== undefined);
   const bestPendZo = pendZo.reduce<RlCell | undefined>((b, c) => (b === undefined || (c.stepsToTarget ?? Infinity) < (b.stepsToTarget ?? Infinity) ? c : b), undefined);
   atMost(`Pendulum-v1: at least one zeroth-order method reaches ≥ −300 (best: ${bestPendZo?.method ?? '—'})`, bestPendZo, 'steps', 2_000_000, 'environment steps');
-  for (const m of ['grpo', 'reinforce'] as const) atMost(`sequenceTask: ${m} reaches ≥ 90 % verified success on held-out prompts (samples = training episodes)`, cell('sequenceTask', m), 'episodes', ENV_SPECS.sequenceTask.budgetEpisodes, 'training episodes');
+  for (const m of ['grpo', 'reinforce'] as const) atMost(`sequenceTask: ${m} reaches ≥ 90 % verified success on held-out prompts (samples = training episodes)`, cell('sequenceTask', m), 'episodes', budgetOf('sequenceTask', m), 'training episodes');
   for (const env of ['bandit', 'contextualBandit'] as const) {
     for (const m of ['reinforce', 'grpo'] as const) {
       const c = cell(env, m);
@@ -174,12 +174,12 @@ function cellTable(env: EnvName, cells: readonly RlCell[]): string {
   return markdownTable(header, rows, header.map((_, i) => (i === 0 ? 'l' : 'r')));
 }
 
-function curveOf(runs: readonly RlRecord[], y: (r: RlRecord) => { xs: number[]; ys: number[] }, budget: number): Curve {
+function curveOf(runs: readonly RlRecord[], y: (r: RlRecord) => { xs: number[]; ys: number[] }, budget: number, log = false): Curve {
   const curves = runs.map((r) => {
     const c = y(r);
     return { queries: c.xs, subopt: c.ys };
   });
-  const grid = Array.from({ length: 201 }, (_, i) => Math.round((i * budget) / 200));
+  const grid = log ? checkpointGrid(budget, 1.03) : Array.from({ length: 201 }, (_, i) => Math.round((i * budget) / 200));
   return medianCurve(curves, grid);
 }
 
@@ -233,17 +233,18 @@ export async function buildRlReport(results: RlResults): Promise<{ markdown: str
     const spec = ENV_SPECS[env];
     out.push(`## ${spec.title}`);
     out.push('');
-    out.push(`Score: ${spec.scoreTitle}${spec.target !== undefined ? `; target ${spec.target}` : ''}. Budget ${formatQueries(spec.budgetEpisodes * (here[0]!.runs[0]!.budgetEpisodes / spec.budgetEpisodes))} training episodes.`);
+    const budgets = [...new Set(here.map((c) => c.runs[0]!.budgetEpisodes))];
+    out.push(`Score: ${spec.scoreTitle}${spec.target !== undefined ? `; target ${spec.target}` : ''}. Budget ${budgets.length === 1 ? formatQueries(budgets[0]!) : here.map((c) => `${c.method} ${formatQueries(c.runs[0]!.budgetEpisodes)}`).join(', ')} training episodes.`);
     out.push('');
     out.push(cellTable(env, here));
     out.push('');
-    const budget = here[0]!.runs[0]!.budgetEpisodes;
+    const budget = Math.max(...here.map((c) => c.runs[0]!.budgetEpisodes));
     const series: Series[] = here.map((c) => ({
       name: c.method,
       group: isPolicyGradient(c.method) ? 'policy-gradient' : 'zeroth',
-      curve: curveOf(c.runs, (r) => ({ xs: r.curve.episodes, ys: r.curve.score }), budget),
+      curve: curveOf(c.runs, (r) => ({ xs: r.curve.episodes, ys: r.curve.score }), budget, spec.logEpisodes),
     }));
-    const axes: Axes = { x: { title: 'training episodes', log: false }, y: { title: `${spec.axisTitle} (median of seeds)`, log: spec.score === 'expectedRegret' } };
+    const axes: Axes = { x: { title: 'training episodes', log: spec.logEpisodes === true }, y: { title: `${spec.axisTitle} (median of seeds)`, log: spec.score === 'expectedRegret' } };
     const file = `${env}.svg`;
     plots.push({ file, svg: await renderSvg(curveSpec(`${spec.title}: learning curves`, series, spec.target, axes)) });
     out.push(`![${spec.title}](${file})`);
@@ -279,7 +280,7 @@ export async function buildRlReport(results: RlResults): Promise<{ markdown: str
   out.push('');
   out.push('## Hyperparameters');
   out.push('');
-  out.push('From bench/rl/settings.ts, chosen by hand with short runs on seeds 1–3 (the same seeds as here); linear policies start at zero, MLPs from the run seed.');
+  out.push(`From bench/rl/settings.ts, chosen by hand with short sweeps on seeds 1–3${m.seeds.some((s) => s <= 3) ? ' (some of the seeds reported here)' : ', not the seeds reported here'}; linear policies start at zero, MLPs and critics from the run seed.`);
   out.push('');
   out.push(hyperparameterTable());
   out.push('');

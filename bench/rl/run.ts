@@ -5,8 +5,8 @@
  *   npx tsx bench/rl/run.ts [--quick] [--seeds 1,2,3] [--methods a,b] [--envs x,y] [--no-speed]
  *                           [--out bench/results/rl.json] [--report report/rl]
  *
- * `npm run bench:rl` runs the full version (3 seeds, full budgets); `--quick` uses one seed and a fifth of
- * every budget.
+ * `npm run bench:rl` runs the full version (seeds 11–13, full budgets); `--quick` uses one seed and a fifth of
+ * every budget. The hyperparameters (bench/rl/settings.ts) were tuned on seeds 1–3.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -30,7 +30,8 @@ function pick<T extends string>(name: string, all: readonly T[]): T[] {
 }
 
 const quick = process.argv.includes('--quick');
-const seeds = (arg('seeds') ?? (quick ? '1' : '1,2,3')).split(',').map(Number);
+// Hyperparameters were tuned on seeds 1–3; the benchmark reports fresh seeds.
+const seeds = (arg('seeds') ?? (quick ? '11' : '11,12,13')).split(',').map(Number);
 const methods = pick<MethodName>('methods', METHODS);
 const envs = pick<EnvName>('envs', ENVIRONMENTS);
 const out = arg('out') ?? 'bench/results/rl.json';

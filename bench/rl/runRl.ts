@@ -15,6 +15,7 @@ import { rolloutsOracle } from '../../src/rl/rolloutsOracle.js';
 import type { Params } from '../../src/types.js';
 import {
   ENV_SPECS,
+  budgetOf,
   SETTINGS,
   estimatorOf,
   heldOutSequenceTask,
@@ -24,6 +25,7 @@ import {
   type ContextualBanditEnvironment,
   type EnvName,
   type MethodName,
+  type Setting,
 } from './settings.js';
 
 /** One run to do. */
@@ -33,6 +35,8 @@ export interface RlTask {
   readonly seed: number;
   /** Multiplies the training budget (quick mode < 1). @defaultValue 1 */
   readonly budgetScale?: number;
+  /** Replaces the method's setting (hyperparameter sweeps). */
+  readonly setting?: Setting;
 }
 
 /** What a run produced. */
@@ -143,7 +147,7 @@ function observed(inner: RolloutsOracle<Params>, onEpisode: (e: Episode) => void
 /** Runs one task. */
 export async function runRl(task: RlTask): Promise<RlRecord> {
   const spec = ENV_SPECS[task.env];
-  const setting = SETTINGS[task.env][task.method];
+  const setting = task.setting ?? SETTINGS[task.env][task.method];
   const env = spec.build();
   const policy = setting.policy(env);
   const critic = setting.critic?.(env);
@@ -159,7 +163,7 @@ export async function runRl(task: RlTask): Promise<RlRecord> {
     oracle = task.method === 'zoRankSgd' ? rankingFromValues(value) : value;
   }
   const opt = optimizer({ estimator: estimatorOf(task.method, setting, policy, critic), update: updateOf(setting), backend: cpuBackend() });
-  const budget = Math.max(1, Math.round(spec.budgetEpisodes * (task.budgetScale ?? 1)));
+  const budget = Math.max(1, Math.round(budgetOf(task.env, task.method) * (task.budgetScale ?? 1)));
   const score = scorer(task.env, env, policy);
   const better = spec.score === 'expectedRegret' ? (s: number, t: number) => s <= t : (s: number, t: number) => s >= t;
   const curve = { episodes: [] as number[], steps: [] as number[], score: [] as number[] };

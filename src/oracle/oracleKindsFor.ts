@@ -15,6 +15,7 @@ const KINDS: Record<ResponseKind, readonly OracleKind[]> = {
  *
  * @example
  * ```ts
+ * import { oracleKindsFor } from 'zeroth';
  * oracleKindsFor('values'); // ['value', 'batch']
  * ```
  */
