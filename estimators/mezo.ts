@@ -64,6 +64,7 @@ export function mezo(options: MezoOptions = {}): Estimator<MezoState> {
   return {
     name: 'mezo',
     response: 'values',
+    combineReadsValues: false,
     restore,
     queriesPerStep: () => (evaluateBase ? 3 : 2),
     init: () => ({ step: 0 }),

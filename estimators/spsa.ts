@@ -77,6 +77,7 @@ export function spsa(options: SpsaOptions = {}): Estimator<SpsaState> {
   return {
     name,
     response: 'values',
+    combineReadsValues: false,
     queriesPerStep: () => (difference === 'central' ? 2 * q : 1 + q),
     init: () => ({ step: 0 }),
     propose(state: SpsaState, _params: Params, seed: number): ProbeBatch {

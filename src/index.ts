@@ -11,6 +11,7 @@ export type {
   DirectionKind,
   EvalContext,
   MaybePromise,
+  ParamWrite,
   Params,
   Probe,
   ProbeBatch,
@@ -27,6 +28,9 @@ export {
   NonFiniteValue,
   ObjectiveError,
   OracleMismatch,
+  SeedLogCorrupt,
+  SeedLogGap,
+  SeedLogMismatch,
   UnsupportedUpdate,
   ZerothError,
 } from './errors.js';
@@ -54,8 +58,27 @@ export { defaultBackend, type DefaultBackendOptions } from './backend/defaultBac
 export { wasmSimdSupported } from './backend/wasm/wasmSimdSupported.js';
 export { instantiateWasmKernels, wasmKernelModule, KERNEL_NAMES, type WasmKernels, type KernelName } from './backend/wasm/wasmKernels.js';
 export type { WasmPool, WasmJob } from './backend/wasm/wasmPool.js';
-export { applyUpdates } from './applyUpdates.js';
+export { applyUpdates, type ApplyOptions } from './applyUpdates.js';
+export { replayInPlace, type ReplayOptions, type ReplayResult } from './replayInPlace.js';
+export {
+  createSeedLog,
+  SEED_LOG_FORMAT,
+  SEED_LOG_VERSION,
+  type EncodedArrays,
+  type EncodedDirection,
+  type EncodedWrites,
+  type JsonValue,
+  type LayoutBlock,
+  type ParamsLayout,
+  type SeedLog,
+  type SeedLogEntry,
+  type SeedLogHeader,
+  type SeedLogJson,
+  type SeedLogOptions,
+} from './seedLog/seedLog.js';
+export { parseSeedLog, type ParseSeedLogOptions } from './seedLog/parseSeedLog.js';
 export { evaluateProbes, type EvaluateOptions, type Evaluation, type RestoreMode } from './eval/evaluateProbes.js';
+export { queriesSpent } from './eval/queriesSpent.js';
 
 export { lowbias32 } from './rng/lowbias32.js';
 export { streamKey, streamWord, type StreamKey } from './rng/streamKey.js';
@@ -65,6 +88,7 @@ export { rademacherAt } from './rng/rademacher.js';
 export { perturbGaussianRange } from './rng/perturbGaussian.js';
 export { perturbRademacherRange } from './rng/perturbRademacher.js';
 export { derivedSeed } from './rng/derivedSeed.js';
+export { lowRankFactor } from './rng/lowRankFactor.js';
 export { checkSeed, seedStream, type SeedStream, type SeedStreamState } from './rng/seedStream.js';
 
 export type { Schedule, Transform } from './transform/transform.js';

@@ -1,14 +1,15 @@
-import { applyUpdates } from './applyUpdates.js';
+import { applyUpdates, type ApplyOptions } from './applyUpdates.js';
 import type { Backend } from './backend/backend.js';
 import { defaultBackend } from './backend/defaultBackend.js';
 import { BudgetExhausted, OracleMismatch } from './errors.js';
 import type { Estimator } from './estimator.js';
-import { evaluateProbes, type RestoreMode } from './eval/evaluateProbes.js';
+import { evaluateProbes, type Evaluation, type RestoreMode } from './eval/evaluateProbes.js';
+import { queriesSpent, recordQueriesSpent } from './eval/queriesSpent.js';
 import type { Oracle } from './oracle/oracle.js';
 import { oracleKindsFor, oracleNeeded } from './oracle/oracleKindsFor.js';
 import { checkSeed, seedStream, type SeedStreamState } from './rng/seedStream.js';
 import type { Transform } from './transform/transform.js';
-import type { Params, Update } from './types.js';
+import type { ParamWrite, Params, Update } from './types.js';
 import { oneOf } from './validate.js';
 
 /** Options of {@link optimizer}. */
@@ -39,6 +40,12 @@ export interface StepResult<S, T> {
   readonly value: number;
   /** Queries this step spent. */
   readonly queries: number;
+  /**
+   * Every write the step left on the parameters, in order: what a seed log records (`appendToSeedLog`) so that
+   * `replayInPlace` rebuilds the parameters bit for bit. Dense blocks are referenced: record them before the
+   * next step.
+   */
+  readonly writes: readonly ParamWrite[];
 }
 
 /** An optimizer: an estimator, a transform and a backend, stepping parameters in place. */
@@ -50,9 +57,25 @@ export interface Optimizer<S, T> {
   /**
    * One step: propose → evaluate (in place) → combine → transform → apply. `params` is updated in place. If
    * the oracle throws or returns a non-finite value, or the step would exceed `maxQueries`, the error is
-   * thrown, `params` is left at its value before the step and the given state stays valid.
+   * thrown, `params` is left at its value before the step (up to the float32 rounding of 'reapply' restores)
+   * and the given state stays valid; the queries the failed step spent (they happened: the objective ran) are
+   * `queriesSpent(error)`.
+   *
+   * With 'reapply' restores, the restore of the last probe is fused with the update when the estimator and the
+   * transform declare that they read no parameter values (`combineReadsValues`, `readsValues`): a MeZO step
+   * then makes three passes over the parameters (+σz, −2σz, +(σ − η·p)·z) instead of four.
+   *
+   * `writes`, when given, receives every write into the parameters as it happens, also those of a step that
+   * throws (a failed step still leaves the rounding of its 'reapply' moves, which a seed log must record to
+   * stay bit-exact); it is returned as `StepResult.writes`.
    */
-  step(params: Params, oracle: Oracle<Params>, state: OptimizerState<S, T>, maxQueries?: number): Promise<StepResult<S, T>>;
+  step(
+    params: Params,
+    oracle: Oracle<Params>,
+    state: OptimizerState<S, T>,
+    maxQueries?: number,
+    writes?: ParamWrite[],
+  ): Promise<StepResult<S, T>>;
 }
 
 /**
@@ -73,6 +96,8 @@ export function optimizer<S, T>(options: OptimizerOptions<S, T>): Optimizer<S, T
   const { estimator, update } = options;
   const backend = options.backend ?? defaultBackend();
   const restore = oneOf('restore', options.restore ?? estimator.restore ?? 'reapply', ['reapply', 'exact'] as const);
+  // The restore of the last probe is fused with the update when nothing reads parameter values in between.
+  const fuse = restore === 'reapply' && estimator.combineReadsValues === false && update.readsValues === false;
   return {
     estimator,
     backend,
@@ -86,37 +111,62 @@ export function optimizer<S, T>(options: OptimizerOptions<S, T>): Optimizer<S, T
         seeds: seedStream(seed).state(),
       };
     },
-    async step(params, oracle, state, maxQueries = Infinity) {
+    async step(params, oracle, state, maxQueries = Infinity, writes: ParamWrite[] = []) {
       checkOracle(estimator, oracle);
       const seeds = seedStream(state.seeds.seed, state.seeds);
       const seed = seeds.next();
       let eState = state.estimator;
       let spent = 0;
-      for (let round = 0; ; round++) {
-        const batch = estimator.propose(eState, params, seed);
-        const cost = batch.probes.length;
-        if (spent + cost > maxQueries) throw new BudgetExhausted(maxQueries, spent + cost - maxQueries);
-        const { responses, queries } = await evaluateProbes(backend, params, batch, oracle, {
-          step: state.step,
-          restore,
-          estimator: estimator.name,
-        });
-        spent += queries;
-        const combined = estimator.combine(eState, batch, responses, params);
-        eState = combined.state;
-        if (combined.update === undefined) continue;
-        const tState = applyEstimate(backend, update, combined.update, combined.final === true, state.transform, params);
-        return {
-          state: {
-            step: state.step + 1,
-            queries: state.queries + spent,
-            estimator: eState,
-            transform: tState,
-            seeds: seeds.state(),
-          },
-          value: combined.value,
-          queries: spent,
-        };
+      let value = NaN;
+      let failedRound = 0;
+      try {
+        for (let round = 0; ; round++) {
+          const batch = estimator.propose(eState, params, seed);
+          const cost = batch.probes.length;
+          if (spent + cost > maxQueries) throw new BudgetExhausted(maxQueries, spent + cost - maxQueries);
+          let evaluation: Evaluation;
+          try {
+            evaluation = await evaluateProbes(backend, params, batch, oracle, {
+              step: state.step,
+              restore,
+              estimator: estimator.name,
+              writes,
+              deferRestore: fuse,
+            });
+          } catch (e) {
+            failedRound = queriesSpent(e);
+            throw e;
+          }
+          spent += evaluation.queries;
+          let owed = evaluation.pending;
+          let tState: T;
+          try {
+            const combined = estimator.combine(eState, batch, evaluation.responses, params);
+            eState = combined.state;
+            if (combined.update === undefined) continue;
+            const apply = { ...(owed ? { pending: owed } : {}), writes };
+            owed = undefined; // applyUpdates applies it, also when it refuses the step
+            tState = applyEstimate(backend, update, combined.update, combined.final === true, state.transform, params, apply);
+            value = combined.value;
+          } finally {
+            if (owed !== undefined) applyUpdates(backend, { kind: 'implicit', terms: [] }, params, { pending: owed, writes });
+          }
+          return {
+            state: {
+              step: state.step + 1,
+              queries: state.queries + spent,
+              estimator: eState,
+              transform: tState,
+              seeds: seeds.state(),
+            },
+            value,
+            queries: spent,
+            writes,
+          };
+        }
+      } catch (e) {
+        // Every query asked in this step happened, also when the step failed: the caller counts them.
+        throw recordQueriesSpent(e, spent + failedRound);
       }
     },
   };
@@ -127,9 +177,24 @@ export function optimizer<S, T>(options: OptimizerOptions<S, T>): Optimizer<S, T
  * estimator marked it `final`, when it is the step itself and the transform state is kept), then
  * {@link applyUpdates}. Returns the new transform state. Shared by {@link optimizer} and the tuner.
  */
-export function applyEstimate<T>(backend: Backend, transform: Transform<T>, estimate: Update, final: boolean, state: T, params: Params): T {
-  const [step, next] = final ? [estimate, state] : transform.update(estimate, state, params);
-  applyUpdates(backend, step, params);
+export function applyEstimate<T>(
+  backend: Backend,
+  transform: Transform<T>,
+  estimate: Update,
+  final: boolean,
+  state: T,
+  params: Params,
+  apply: ApplyOptions = {},
+): T {
+  let step: Update;
+  let next: T;
+  try {
+    [step, next] = final ? [estimate, state] : transform.update(estimate, state, params);
+  } catch (e) {
+    if (apply.pending !== undefined) applyUpdates(backend, { kind: 'implicit', terms: [] }, params, apply);
+    throw e;
+  }
+  applyUpdates(backend, step, params, apply);
   return next;
 }
 

@@ -1,4 +1,5 @@
 import { ZerothError } from './errors.js';
+import { queriesSpent } from './eval/queriesSpent.js';
 import type { Oracle } from './oracle/oracle.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
 import type { StepInfo, Stopper } from './stoppers.js';
@@ -57,7 +58,9 @@ export function checkBudget(budget: Budget): void {
  * Runs an optimizer until a budget is spent, a stopper fires, the signal aborts or the objective fails.
  * The budget is never exceeded: a step runs only if its documented queries fit in what is left. When the
  * objective throws or returns a non-finite value, the run ends with `stoppedBy.reason = 'error'`, the
- * parameters at their last good values and the state of the last completed step.
+ * parameters at their last good values and the state of the last completed step; `queries` counts every query
+ * that happened, those of the failed step included. Errors raised by the objective are the objective's,
+ * whatever their class (a nested run's BudgetExhausted or InvalidHyperparameter ends this run with `'error'`).
  */
 export async function runOptimizer<S, T>(
   opt: Optimizer<S, T>,
@@ -92,6 +95,7 @@ export async function runOptimizer<S, T>(
     try {
       result = await opt.step(params, oracle, state, maxQueries - queries);
     } catch (e) {
+      queries += queriesSpent(e); // the failed step's queries happened
       if (e instanceof ZerothError && e.code === 'BUDGET_EXHAUSTED') {
         return stop({ reason: 'queries', message: e.message });
       }

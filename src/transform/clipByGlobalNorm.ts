@@ -32,6 +32,7 @@ export function clipByGlobalNorm(maxNorm: number): Transform<EmptyState> {
   }
   return {
     name: 'clipByGlobalNorm',
+    readsValues: false,
     init(_params: Params): EmptyState {
       return emptyState;
     },

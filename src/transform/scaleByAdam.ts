@@ -58,6 +58,7 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): Transform<ScaleBy
   }
   return {
     name: 'scaleByAdam',
+    readsValues: false,
     init(params: Params): ScaleByAdamState {
       return {
         count: 0,

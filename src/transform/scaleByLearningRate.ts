@@ -41,6 +41,7 @@ export function scaleByLearningRate(learningRate: number | Schedule): Transform<
   const rate: Schedule = typeof learningRate === 'number' ? () => learningRate : learningRate;
   return {
     name: 'scaleByLearningRate',
+    readsValues: false,
     init(_params: Params): ScaleByLearningRateState {
       return { count: 0 };
     },

@@ -53,6 +53,7 @@ export function trace(options: TraceOptions): Transform<TraceState> {
   }
   return {
     name: 'trace',
+    readsValues: false,
     init(params: Params): TraceState {
       return { momentum: params.map((b) => new Float32Array(b.data.length)) };
     },

@@ -13,6 +13,12 @@ import type { Params, Update } from '../types.js';
  */
 export interface Transform<S = unknown> {
   readonly name: string;
+  /**
+   * `false` declares that `update` uses the shapes of `params` only, never their values (see
+   * `Estimator.combineReadsValues`: the optimizer may then fuse the restore of the last probe with the step).
+   * Left out, it counts as `true`.
+   */
+  readonly readsValues?: boolean;
   init(params: Params): S;
   update(update: Update, state: S, params: Params): readonly [Update, S];
 }

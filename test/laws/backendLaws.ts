@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { labelled } from './_internal/labelled.js';
 import { cpuBackend } from '../../src/backend/cpuBackend.js';
 import type { Backend } from '../../src/backend/backend.js';
 import { perturbBlockRange } from '../../src/backend/_internal/perturbBlock.js';
@@ -52,6 +53,9 @@ const lowRankArb = fc.integer({ min: 1, max: 5 }).chain((rank) =>
       })),
     ),
 );
+
+/** Blocks and arrays of the same layout, labelled for counterexamples. */
+const pairedArb = paramsArb.chain((p) => labelled({ blocks: fc.constant(p), arrays: fc.tuple(...p.map((b) => dataArb(b.data.length))) }));
 
 function clone(p: Params): Params {
   return p.map((b) => ({ name: b.name, shape: [...b.shape], data: b.data.slice() }));
@@ -123,24 +127,24 @@ export function backendLaws(name: string, makeBackend: () => Backend, options: B
   return [
     law('gaussian and rademacher perturbations match cpu bit for bit', (be) =>
       fc.assert(
-        fc.property(paramsArb, seedArb, alphaArb, fc.constantFrom('gaussian' as const, 'rademacher' as const), (p, seed, alpha, kind) =>
-          checkPerturb(be, p, [[{ kind, seed }, alpha]], kind),
+        fc.property(labelled({ params: paramsArb, seed: seedArb, alpha: alphaArb, kind: fc.constantFrom('gaussian' as const, 'rademacher' as const) }), ({ params, seed, alpha, kind }) =>
+          checkPerturb(be, params, [[{ kind, seed }, alpha]], kind),
         ),
         { numRuns },
       ),
     ),
     law('+σz, −2σz, +σz and an update match cpu bit for bit', (be) =>
       fc.assert(
-        fc.property(paramsArb, seedArb, alphaArb, fc.constantFrom('gaussian' as const, 'rademacher' as const), (p, seed, s, kind) => {
+        fc.property(labelled({ params: paramsArb, seed: seedArb, sigma: alphaArb, kind: fc.constantFrom('gaussian' as const, 'rademacher' as const) }), ({ params, seed, sigma: s, kind }) => {
           const d: Direction = { kind, seed };
-          checkPerturb(be, p, [[d, s], [d, -2 * s], [d, s], [d, -0.01 * s]], `${kind} sequence`);
+          checkPerturb(be, params, [[d, s], [d, -2 * s], [d, s], [d, -0.01 * s]], `${kind} sequence`);
         }),
         { numRuns: Math.ceil(numRuns / 2) },
       ),
     ),
     law('low-rank perturbations match cpu bit for bit', (be) =>
       fc.assert(
-        fc.property(lowRankArb, seedArb, alphaArb, ({ rank, params, v }, seed, alpha) =>
+        fc.property(labelled({ lowRank: lowRankArb, seed: seedArb, alpha: alphaArb }), ({ lowRank: { rank, params, v }, seed, alpha }) =>
           checkPerturb(be, params, [[{ kind: 'lowRank', seed, rank, v }, alpha]], 'lowRank'),
         ),
         { numRuns },
@@ -149,9 +153,19 @@ export function backendLaws(name: string, makeBackend: () => Backend, options: B
     law('coordinate, dense, params and none directions match cpu bit for bit', (be) =>
       fc.assert(
         fc.property(
-          paramsArb.chain((p) => fc.tuple(fc.constant(p), fc.tuple(...p.map((b) => dataArb(b.data.length))), fc.array(fc.boolean(), { minLength: p.length, maxLength: p.length }), fc.nat(p.length - 1), fc.nat())),
-          alphaArb,
-          ([p, dense, mask, cb, ci], alpha) => {
+          labelled({
+            directions: paramsArb.chain((p) =>
+              labelled({
+                params: fc.constant(p),
+                dense: fc.tuple(...p.map((b) => dataArb(b.data.length))),
+                mask: fc.array(fc.boolean(), { minLength: p.length, maxLength: p.length }),
+                block: fc.nat(p.length - 1),
+                index: fc.nat(),
+              }),
+            ),
+            alpha: alphaArb,
+          }),
+          ({ directions: { params: p, dense, mask, block: cb, index: ci }, alpha }) => {
             const steps: [Direction, number][] = [
               [{ kind: 'dense', blocks: dense }, alpha],
               [{ kind: 'params' }, alpha / 7],
@@ -166,24 +180,51 @@ export function backendLaws(name: string, makeBackend: () => Backend, options: B
         { numRuns },
       ),
     ),
-    law('alpha 0 and the none direction leave every bit (and −0) unchanged', (be) =>
+    law('a zero step (f32(alpha) = ±0: alpha ±0 or one that rounds to 0) and the none direction leave every bit (and −0) unchanged', (be) =>
       fc.assert(
-        fc.property(paramsArb, seedArb, fc.constantFrom(0, -0), (p, seed, zero) => {
-          const q = clone(p);
-          q.forEach((b) => b.data.length > 0 && (b.data[0] = -0));
-          checkPerturb(be, q, [[{ kind: 'gaussian', seed }, zero], [{ kind: 'rademacher', seed }, zero], [{ kind: 'none' }, 1]], 'no-op');
+        fc.property(labelled({ lowRank: lowRankArb, seed: seedArb, zero: fc.constantFrom(0, -0, 1e-50, -1e-50, 7e-46, -3e-46) }), ({ lowRank: { rank, params, v }, seed, zero }) => {
+          const q = clone(params);
+          q.forEach((b) => b.data.forEach((_, i) => i % 3 === 0 && (b.data[i] = -0)));
+          const dense = q.map((b) => Float32Array.from(b.data, (_, i) => (i % 2 === 0 ? Infinity : NaN)));
+          const directions: Direction[] = [
+            { kind: 'gaussian', seed },
+            { kind: 'rademacher', seed },
+            { kind: 'lowRank', seed, rank, v },
+            { kind: 'dense', blocks: dense },
+            { kind: 'params' },
+            { kind: 'coordinate', block: 0, index: 0 },
+          ];
+          checkPerturb(be, q, [...directions.map((d): [Direction, number] => [d, zero]), [{ kind: 'none' }, 1]], 'zero step');
           const owned = be.copy(q);
-          be.perturbInPlace({ kind: 'gaussian', seed }, zero, owned);
-          assertSameBits(owned, q, 'alpha 0');
+          for (const d of directions) be.perturbInPlace(d, zero, owned);
+          assertSameBits(owned, q, `alpha ${zero}`);
           be.dispose(owned);
         }),
         { numRuns: Math.ceil(numRuns / 3) },
       ),
     ),
+    law('a direction seed outside [0, 2³²), not an integer or NaN is refused with a typed error, also for a zero step', (be) => {
+      const p: Params = [{ name: 'w', shape: [2, 3], data: new Float32Array(6) }];
+      for (const seed of [NaN, -1, 2 ** 32, 2 ** 32 + 42, 0.5, Infinity]) {
+        for (const alpha of [1, 0]) {
+          throwsZeroth(() => be.perturbInPlace({ kind: 'gaussian', seed }, alpha, p), `gaussian seed ${seed}, alpha ${alpha}`);
+          throwsZeroth(() => be.perturbInPlace({ kind: 'rademacher', seed }, alpha, p), `rademacher seed ${seed}, alpha ${alpha}`);
+          throwsZeroth(() => be.perturbInPlace({ kind: 'lowRank', seed, rank: 1, v: [new Float32Array(3)] }, alpha, p), `lowRank seed ${seed}, alpha ${alpha}`);
+        }
+      }
+      assertSameBits(p, [new Float32Array(6)], 'parameters after refused perturbations');
+    }),
     law('a block perturbed in ranges split at odd offsets gets the whole-block bits', (be) =>
       fc.assert(
-        fc.property(lowRankArb, seedArb, alphaArb, fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), fc.constantFrom('gaussian' as const, 'rademacher' as const, 'lowRank' as const),
-          ({ rank, params, v }, seed, alpha, cuts, kind) => {
+        fc.property(
+          labelled({
+            lowRank: lowRankArb,
+            seed: seedArb,
+            alpha: alphaArb,
+            cuts: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+            kind: fc.constantFrom('gaussian' as const, 'rademacher' as const, 'lowRank' as const),
+          }),
+          ({ lowRank: { rank, params, v }, seed, alpha, cuts, kind }) => {
             const d: Direction = kind === 'lowRank' ? { kind, seed, rank, v } : { kind, seed };
             const want = clone(params);
             cpu.perturbInPlace(d, alpha, want);
@@ -208,7 +249,7 @@ export function backendLaws(name: string, makeBackend: () => Backend, options: B
     ),
     law(`large blocks (${large} elements, above a pool's threshold) match cpu bit for bit`, (be) =>
       fc.assert(
-        fc.property(seedArb, alphaArb, fc.integer({ min: 0, max: 64 }), (seed, alpha, extra) => {
+        fc.property(labelled({ seed: seedArb, alpha: alphaArb, extra: fc.integer({ min: 0, max: 64 }) }), ({ seed, alpha, extra }) => {
           const n = large + extra;
           const data = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + seed));
           const cols = 101;
@@ -227,7 +268,7 @@ export function backendLaws(name: string, makeBackend: () => Backend, options: B
     ),
     law('perturbations write only inside their blocks', (be) =>
       fc.assert(
-        fc.property(lengthArb, seedArb, alphaArb, (n, seed, alpha) => {
+        fc.property(labelled({ length: lengthArb, seed: seedArb, alpha: alphaArb }), ({ length: n, seed, alpha }) => {
           const mk = (v: number, len: number): Params => [{ name: 'g', shape: [len], data: new Float32Array(len).fill(v) }];
           const [a, x, c] = [be.copy(mk(1.5, 67)), be.copy(mk(0, n)), be.copy(mk(2.5, 65))];
           for (const kind of ['gaussian', 'rademacher'] as const) be.perturbInPlace({ kind, seed }, alpha, x);
@@ -240,7 +281,7 @@ export function backendLaws(name: string, makeBackend: () => Backend, options: B
     ),
     law('axpyInPlace and scaleInPlace match cpu bit for bit', (be) =>
       fc.assert(
-        fc.property(paramsArb.chain((p) => fc.tuple(fc.constant(p), fc.tuple(...p.map((b) => dataArb(b.data.length))))), alphaArb, ([y, xs], alpha) => {
+        fc.property(labelled({ y: pairedArb, alpha: alphaArb }), ({ y: { blocks: y, arrays: xs }, alpha }) => {
           const want = clone(y);
           cpu.axpyInPlace(alpha, xs, want);
           const plain = clone(y);
@@ -262,7 +303,7 @@ export function backendLaws(name: string, makeBackend: () => Backend, options: B
     ),
     law('dot is within (2n + 8)·2⁻⁵³·Σ|xy| of cpu, deterministic and the same on plain and owned blocks', (be) =>
       fc.assert(
-        fc.property(paramsArb.chain((p) => fc.tuple(fc.constant(p), fc.tuple(...p.map((b) => dataArb(b.data.length))))), ([x, ys]) => {
+        fc.property(pairedArb, ({ blocks: x, arrays: ys }) => {
           const want = cpu.dot(x, ys);
           let abs = 0;
           let n = 0;
@@ -280,7 +321,7 @@ export function backendLaws(name: string, makeBackend: () => Backend, options: B
     ),
     law('copy, zerosLike, assignInPlace and read keep layouts and bits; copies are independent', (be) =>
       fc.assert(
-        fc.property(paramsArb, (p) => {
+        fc.property(labelled({ params: paramsArb }), ({ params: p }) => {
           const snapshot = clone(p);
           const c = be.copy(p);
           const z = be.zerosLike(p);
@@ -306,7 +347,7 @@ export function backendLaws(name: string, makeBackend: () => Backend, options: B
     ),
     law('dispose releases owned blocks, is idempotent and leaves plain arrays alone', (be) =>
       fc.assert(
-        fc.property(paramsArb, (p) => {
+        fc.property(labelled({ params: paramsArb }), ({ params: p }) => {
           const before = clone(p);
           const c = be.copy(p);
           be.dispose(c);

@@ -102,7 +102,7 @@ describe('rollouts through the shared mechanism', () => {
     await counted.rollouts(policy.init(0), requests(4), { noiseSeed: 0, step: 0 });
     await counted.returns!(policy.init(0), requests(4), { noiseSeed: 0, step: 0 });
     expect(counted.queries).toBe(8);
-    expect(() => counted.rollouts(policy.init(0), requests(4), { noiseSeed: 0, step: 0 })).toThrow(/budget/i);
+    await expect(counted.rollouts(policy.init(0), requests(4), { noiseSeed: 0, step: 0 })).rejects.toThrow(/budget/i);
     expect(() => maximize(rolloutsOracle({ environment: cartPole(), policy }))).toThrow(/returnOracle/);
   });
 });

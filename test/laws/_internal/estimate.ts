@@ -73,7 +73,11 @@ export interface Estimate {
   readonly final: boolean;
 }
 
-/** Runs propose → evaluate → combine until the estimator returns an update. */
+/**
+ * Runs propose → evaluate → combine until the estimator returns an update (at most 100 rounds). With `shorten`,
+ * the probes of the first round are shortened along their own directions before they are evaluated, as the
+ * tuner shortens probes at its bounds: probe i's scale becomes f32(scale · shorten[i mod length]).
+ */
 export async function estimateOnce(
   estimator: Estimator<unknown>,
   params: Params,
@@ -81,12 +85,17 @@ export async function estimateOnce(
   seed: number,
   state: unknown = estimator.init(params),
   restore: RestoreMode = 'reapply',
+  shorten?: readonly number[],
 ): Promise<Estimate> {
   const oracle = oracleFor(estimator, q, params.map((b) => b.data.length));
   const probes: Probe[] = [];
   let queries = 0;
   for (let round = 0; round < 100; round++) {
-    const batch = estimator.propose(state, params, seed);
+    const proposed = estimator.propose(state, params, seed);
+    const batch =
+      round === 0 && shorten !== undefined && shorten.length > 0
+        ? { ...proposed, probes: proposed.probes.map((p, i) => (p.scale === 0 ? p : { ...p, scale: Math.fround(p.scale * shorten[i % shorten.length]!) })) }
+        : proposed;
     probes.push(...batch.probes);
     const r = await evaluateProbes(backend, params, batch, oracle, { step: 0, restore, estimator: estimator.name });
     queries += r.queries;
