@@ -79,6 +79,9 @@ export function reinforce(options: ReinforceOptions): Estimator<ReinforceState> 
   if (baseline === 'value' && value === undefined) {
     throw new InvalidHyperparameter('baseline', 'value', 'needs the value option (a critic), e.g. valueNetwork({ observationSize })');
   }
+  if (baseline !== 'value' && value !== undefined) {
+    throw new InvalidHyperparameter('value', 'a value function', `is used only with baseline 'value' (got baseline '${baseline}'); drop it or set baseline: 'value'`);
+  }
   const decay = unitInterval('baselineDecay', options.baselineDecay ?? 0.9);
   const normalize = options.normalizeAdvantages ?? true;
   const valueCoef = nonNegative('valueCoef', options.valueCoef ?? 0.5);

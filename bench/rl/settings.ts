@@ -153,6 +153,14 @@ const critic = (hidden: number[]) => (env: Environment): ValueFunction => valueN
 /** Zeroth-order settings shared by the discrete tasks: a greedy linear policy perturbed in parameter space. */
 const zo = (options: Record<string, unknown>, lr: number, extra: Partial<Setting> = {}): Setting => ({ policy: linear, options, update: { lr }, actions: 'greedy', episodesPerQuery: 1, ...extra });
 
+/** The zeroth-order settings of both bandits: the sampling policy, σ = 1, two episodes per query. */
+const banditZo = {
+  spsa: zo({ sigma: 1 }, 0.1, { actions: 'sample', episodesPerQuery: 2 }),
+  mezo: zo({ sigma: 1 }, 0.1, { actions: 'sample', episodesPerQuery: 2 }),
+  zoRankSgd: zo({ sigma: 1 }, 0.1, { actions: 'sample', episodesPerQuery: 2 }),
+  lozo: zo({ sigma: 1, rank: 1 }, 0.1, { actions: 'sample', episodesPerQuery: 2 }),
+};
+
 export const SETTINGS: Record<EnvName, Record<MethodName, Setting>> = {
   cartPole: {
     reinforce: { policy: linear, options: { episodes: 8, discount: 0.99 }, update: { lr: 0.05 } },
@@ -181,19 +189,13 @@ export const SETTINGS: Record<EnvName, Record<MethodName, Setting>> = {
     reinforce: { policy: linear, options: { episodes: 8, normalizeAdvantages: false }, update: { lr: 0.05 } },
     ppo: { policy: linear, options: { episodes: 8, epochs: 4, minibatches: 2 }, update: { lr: 0.05 } },
     grpo: { policy: linear, options: { groups: 1, groupSize: 8, beta: 0 }, update: { lr: 0.05 } },
-    spsa: zo({ sigma: 1 }, 0.1, { actions: 'sample', episodesPerQuery: 2 }),
-    mezo: zo({ sigma: 1 }, 0.1, { actions: 'sample', episodesPerQuery: 2 }),
-    zoRankSgd: zo({ sigma: 1 }, 0.1, { actions: 'sample', episodesPerQuery: 2 }),
-    lozo: zo({ sigma: 1, rank: 1 }, 0.1, { actions: 'sample', episodesPerQuery: 2 }),
+    ...banditZo,
   },
   contextualBandit: {
     reinforce: { policy: linear, options: { episodes: 8, normalizeAdvantages: false }, update: { lr: 0.05 } },
     ppo: { policy: linear, options: { episodes: 8, epochs: 4, minibatches: 2 }, update: { lr: 0.05 } },
     grpo: { policy: linear, options: { groups: 2, groupSize: 4, beta: 0 }, update: { lr: 0.05 } },
-    spsa: zo({ sigma: 1 }, 0.1, { actions: 'sample', episodesPerQuery: 2 }),
-    mezo: zo({ sigma: 1 }, 0.1, { actions: 'sample', episodesPerQuery: 2 }),
-    zoRankSgd: zo({ sigma: 1 }, 0.1, { actions: 'sample', episodesPerQuery: 2 }),
-    lozo: zo({ sigma: 1, rank: 1 }, 0.1, { actions: 'sample', episodesPerQuery: 2 }),
+    ...banditZo,
   },
   sequenceTask: {
     reinforce: { policy: linear, options: { episodes: 32, discount: 1 }, update: { lr: 0.05 } },

@@ -1,4 +1,5 @@
-import { InvalidHyperparameter } from '../errors.js';
+import { InvalidHyperparameter, OracleMismatch } from '../errors.js';
+import { askInner, verdictOf } from '../oracle/_internal/verdict.js';
 import type { RolloutsOracle, ValueOracle } from '../oracle/oracle.js';
 import { derivedSeed } from '../rng/derivedSeed.js';
 import type { EvalContext, Params } from '../types.js';
@@ -40,15 +41,21 @@ export function returnOracle(rollouts: RolloutsOracle<Params>, options: ReturnOr
   }
   const E = options.episodes ?? 1;
   if (!Number.isInteger(E) || E < 1) throw new InvalidHyperparameter('episodes', E, 'must be an integer ≥ 1');
-  return {
+  const self: ValueOracle<Params> = {
     kind: 'value',
     async value(x: Params, context: EvalContext) {
       const requests: EpisodeRequest[] = [];
       for (let e = 0; e < E; e++) requests.push({ seed: derivedSeed(context.noiseSeed, e, EPISODE), sample: 0 });
-      const returns = rollouts.returns !== undefined ? await rollouts.returns(x, requests, context) : (await rollouts.rollouts(x, requests, context)).map((ep) => ep.return);
+      const returns = await askInner(self, rollouts, async () =>
+        rollouts.returns !== undefined ? rollouts.returns(x, requests, context) : (await rollouts.rollouts(x, requests, context)).map((ep) => ep.return),
+      );
+      if (returns === null || typeof returns !== 'object' || returns.length !== E) {
+        throw verdictOf(self, new OracleMismatch('returnOracle', `${E} returns from the rollouts oracle`, 'rollouts answering another count'));
+      }
       let sum = 0;
       for (let e = 0; e < E; e++) sum += returns[e]!;
       return -sum / E;
     },
   };
+  return self;
 }

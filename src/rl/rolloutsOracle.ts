@@ -1,4 +1,5 @@
 import { InvalidHyperparameter, InvalidInput } from '../errors.js';
+import { verdictOf } from '../oracle/_internal/verdict.js';
 import type { RolloutsOracle } from '../oracle/oracle.js';
 import type { EvalContext, Params } from '../types.js';
 import { checkActionSpace } from './_internal/checkActionSpace.js';
@@ -70,13 +71,18 @@ export function rolloutsOracle(options: RolloutsOracleOptions): CountingRollouts
   let episodes = 0;
   let steps = 0;
   const run = (x: Params, requests: readonly EpisodeRequest[], record: boolean) => {
-    checkRequests(requests);
+    // Malformed requests are the oracle's own verdict; what the environment or the policy throws is the objective's.
+    try {
+      checkRequests(requests);
+    } catch (e) {
+      throw verdictOf(self, e);
+    }
     const out = runEpisodes(environment, policy, x, requests, mode === 'greedy', record);
     episodes += requests.length;
     steps += out.steps;
     return out;
   };
-  return {
+  const self: CountingRolloutsOracle = {
     kind: 'rollouts',
     environment,
     policy,
@@ -89,6 +95,7 @@ export function rolloutsOracle(options: RolloutsOracleOptions): CountingRollouts
     rollouts: (x, requests) => run(x, requests, true).episodes,
     returns: (x, requests) => run(x, requests, false).returns,
   };
+  return self;
 }
 
 function checkCompatible(env: Environment, policy: Policy): void {
