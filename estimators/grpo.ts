@@ -33,6 +33,8 @@ export interface GrpoOptions {
   readonly scaleByStd?: boolean;
   /** Average each episode's terms over its length (1/|oᵢ|, the paper's form); else over all steps of the minibatch. @defaultValue true */
   readonly lengthNormalize?: boolean;
+  /** Weight c_H of an entropy bonus, the mean entropy H(π(·|s)) over the minibatch's steps (not in the paper). @defaultValue 0 */
+  readonly entropyCoef?: number;
 }
 
 /** A collected batch of groups. */
@@ -66,7 +68,8 @@ export interface GrpoState {
  * L = −(1/|B|) Σᵢ (1/|oᵢ|) Σₜ [min(rᵢₜ Âᵢ, clip(rᵢₜ, 1 − ε, 1 + ε) Âᵢ) − β D_KL,ᵢₜ],
  * rᵢₜ = π(aᵢₜ|sᵢₜ)/π_old(aᵢₜ|sᵢₜ),  D_KL = π_ref/π − log(π_ref/π) − 1 (the unbiased k3 estimator),
  *
- * whose gradient weights ∇ log π(aᵢₜ|sᵢₜ) by −(1/(|B| |oᵢ|)) [rÂ·1(unclipped) − β(1 − π_ref/π)]. A batch is
+ * whose gradient weights ∇ log π(aᵢₜ|sᵢₜ) by −(1/(|B| |oᵢ|)) [rÂ·1(unclipped) − β(1 − π_ref/π)] (plus, with
+ * `entropyCoef` c_H > 0, the bonus −c_H · mean ∇H(π(·|sₜ)) over the minibatch's steps). A batch is
  * swept `epochs` × `minibatches` times (one update per step, through the optimizer's transform), then the next
  * step collects a new one. The reference policy is the policy at the start of every `referenceEvery`-th batch.
  *
@@ -98,6 +101,7 @@ export function grpo(options: GrpoOptions): Estimator<GrpoState> {
   const minibatches = integerAtLeast('minibatches', options.minibatches ?? 1, 1);
   const clip = options.clip === Infinity ? Infinity : positive('clip', options.clip ?? 0.2);
   const beta = nonNegative('beta', options.beta ?? 0.04);
+  const entropyCoef = nonNegative('entropyCoef', options.entropyCoef ?? 0);
   const referenceEvery = options.referenceEvery === Infinity ? Infinity : integerAtLeast('referenceEvery', options.referenceEvery ?? 10, 1);
   const scaleByStd = options.scaleByStd ?? true;
   const lengthNormalize = options.lengthNormalize ?? true;
@@ -173,7 +177,7 @@ export function grpo(options: GrpoOptions): Estimator<GrpoState> {
         }
         weights[i] = -coeff[i]! * w;
       }
-      policy.accumulateGrad(layout.policyParams, mb.observations, mb.actions, m, weights, 0, layout.grads);
+      policy.accumulateGrad(layout.policyParams, mb.observations, mb.actions, m, weights, -entropyCoef / m, layout.grads);
       const next = advanceSweep(data.sweep, epochs, minibatches);
       return {
         state: { step: state.step + 1, batch: next === null ? null : { ...data, sweep: next }, batches, reference, kl },

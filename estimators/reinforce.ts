@@ -31,6 +31,8 @@ export interface ReinforceOptions {
   readonly normalizeAdvantages?: boolean;
   /** Weight of the critic's squared error ½(V − G)² in the update. @defaultValue 0.5 */
   readonly valueCoef?: number;
+  /** Weight c_H of an entropy bonus (1/N) Σᵢ Σₜ H(π(·|sᵢₜ)), against early collapse of the policy. @defaultValue 0 */
+  readonly entropyCoef?: number;
 }
 
 /** State of {@link reinforce}. */
@@ -49,7 +51,7 @@ export interface ReinforceState {
  *
  * (then normalised when `normalizeAdvantages`; with a critic, Gᵢₜ of an episode cut by the time limit is
  * bootstrapped with γ^{T−t} V(s_T)), plus, with a learned baseline, the critic's gradient
- * (valueCoef/Σ T) Σ (V(sₜ) − Gₜ) ∇φ V(sₜ). With `baseline: 'none'` or `'mean'`, no normalisation and γ = 1,
+ * (valueCoef/Σ T) Σ (V(sₜ) − Gₜ) ∇φ V(sₜ), and, with `entropyCoef` c_H > 0, −(c_H/N) Σᵢ Σₜ ∇θ H(π(·|sᵢₜ)). With `baseline: 'none'` or `'mean'`, no normalisation and γ = 1,
  * E[ĝ] = ∇f exactly (Williams' theorem; tested on bandits with a known gradient).
  *
  * Queries per step: N episodes. Extra memory: the batch of episodes. Value reported: −(mean return).
@@ -85,6 +87,7 @@ export function reinforce(options: ReinforceOptions): Estimator<ReinforceState> 
   const decay = unitInterval('baselineDecay', options.baselineDecay ?? 0.9);
   const normalize = options.normalizeAdvantages ?? true;
   const valueCoef = nonNegative('valueCoef', options.valueCoef ?? 0.5);
+  const entropyCoef = nonNegative('entropyCoef', options.entropyCoef ?? 0);
   const critic = baseline === 'value' ? value : undefined;
   const name = 'reinforce';
   return {
@@ -107,7 +110,7 @@ export function reinforce(options: ReinforceOptions): Estimator<ReinforceState> 
       if (baseline === 'mean') for (let i = 0; i < batch.rows; i++) a[i] = a[i]! - state.baseline;
       if (normalize) normalizeInPlace(a);
       const weights = a.map((x) => -x / N);
-      policy.accumulateGrad(layout.policyParams, batch.observations, batch.actions, batch.rows, weights, 0, layout.grads);
+      policy.accumulateGrad(layout.policyParams, batch.observations, batch.actions, batch.rows, weights, -entropyCoef / N, layout.grads);
       if (critic !== undefined) {
         const w = adv.values.map((v, i) => (valueCoef * (v - G[i]!)) / batch.rows);
         critic.accumulateGrad(layout.valueParams, batch.observations, batch.rows, w, layout.valueGrads);

@@ -201,10 +201,11 @@ export const SETTINGS: Record<EnvName, Record<MethodName, Setting>> = {
     reinforce: { policy: linear, options: { episodes: 32, discount: 1 }, update: { lr: 0.05 } },
     ppo: { policy: linear, options: { episodes: 32, epochs: 2, minibatches: 2, discount: 1, gaeLambda: 1 }, update: { lr: 0.05 } },
     grpo: { policy: linear, options: { groups: 4, groupSize: 8, beta: 0 }, update: { lr: 0.05 } },
-    spsa: zo({ sigma: 1 }, 0.1, { actions: 'sample', episodesPerQuery: 16 }),
-    mezo: zo({ sigma: 1 }, 0.1, { actions: 'sample', episodesPerQuery: 16 }),
-    zoRankSgd: zo({ sigma: 1, numCandidates: 8, normalize: true }, 2, { actions: 'sample', episodesPerQuery: 16, update: { lr: 2, rule: 'sgd' } }),
-    lozo: zo({ sigma: 1, rank: 1 }, 0.1, { actions: 'sample', episodesPerQuery: 16 }),
+    // The greedy (deterministic) answers of the perturbed policy, scored on 16 prompts per query.
+    spsa: zo({ sigma: 1 }, 0.1, { episodesPerQuery: 16 }),
+    mezo: zo({ sigma: 1 }, 0.1, { episodesPerQuery: 16 }),
+    zoRankSgd: zo({ sigma: 1, numCandidates: 8 }, 0.1, { episodesPerQuery: 16 }),
+    lozo: zo({ sigma: 1, rank: 1 }, 0.1, { episodesPerQuery: 16 }),
   },
 };
 

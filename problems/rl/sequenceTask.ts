@@ -33,11 +33,12 @@ export interface SequenceTaskEnvironment extends Environment {
  * split into training prompts and held-out ones (every `heldOutEvery`-th target), so success on held-out
  * prompts measures generalisation; the episode seed picks a prompt of the split uniformly.
  *
- * Observation before token i (size V + 2 + L): the remaining sum R = T − (tokens so far) one-hot over
- * 0 … V−1, with one slot for "R ≥ V" and one for "R < 0" (overshot), then the position i one-hot. Every
- * prompt is reachable from these states, and "emit min(V−1, R)" solves them all, so a linear-softmax policy
- * can reach 100 %; the states a held-out prompt passes through are shared with training prompts, which is
- * what lets a policy trained on one split answer the other.
+ * Observation before token i (size 2V + 3 + L), three one-hot parts: the remaining sum R = T − (tokens so
+ * far) over 0 … V−1 with one slot for "R ≥ V" and one for "R < 0" (overshot); the position i; and the smallest
+ * digit that still lets the remaining L − i tokens reach T, max(0, R − (V−1)(L−i−1)), with one slot for
+ * "unreachable". These are what a model would compute from the prompt and its own tokens; they make every
+ * prompt solvable by a linear-softmax policy ("emit min(V−1, R)") and let what is learnt on training prompts
+ * carry over to held-out ones, leaving the sparse verified reward as the only learning signal.
  *
  * Returns lie in [0, 1]; every prompt is solvable (`optimalReturn` = 1). Terminal after L steps.
  *
@@ -63,7 +64,7 @@ export function sequenceTask(options: SequenceTaskOptions = {}): SequenceTaskEnv
   const prompts: number[] = [];
   for (let t = 0; t <= maxTarget; t++) if (held(t) === (split === 'heldOut')) prompts.push(t);
   if (prompts.length === 0) throw new InvalidHyperparameter('heldOutEvery', every, `leaves no ${split} prompt among targets 0 … ${maxTarget}`);
-  const O = V + 2 + L;
+  const O = V + 2 + L + V + 1;
   const prompt = (seed: number): number => {
     const { k1, k2 } = episodeKeys(seed, 0).start;
     return prompts[Math.min(prompts.length - 1, Math.floor(uniformDraw(k1, k2, 0) * prompts.length))]!;
@@ -97,6 +98,8 @@ export function sequenceTask(options: SequenceTaskOptions = {}): SequenceTaskEnv
         const o = r * O;
         out[o + (rem < 0 ? V + 1 : rem >= V ? V : rem)] = 1;
         if (pos < L) out[o + V + 2 + pos] = 1;
+        const lb = Math.max(0, rem - (V - 1) * (L - pos - 1));
+        out[o + V + 2 + L + Math.min(lb, V)] = 1;
       }
     },
     step(state, count, actions, reward, terminated) {

@@ -21,10 +21,10 @@ const METHODS: Record<string, object> = {
   reinforce: { episodes: 8 },
   ppo: { episodes: 4, epochs: 2, minibatches: 2 },
   grpo: { groups: 2, groupSize: 3, epochs: 2 },
-  spsa: { sigma: 0.1 },
-  mezo: { sigma: 0.1 },
-  zoRankSgd: { sigma: 0.1, numCandidates: 4 },
-  lozo: { sigma: 0.1, rank: 1 },
+  spsa: { sigma: 0.5 },
+  mezo: { sigma: 0.5 },
+  zoRankSgd: { sigma: 0.5, numCandidates: 4 },
+  lozo: { sigma: 0.5, rank: 1 },
 };
 
 describe.each(Object.keys(environments))('smoke: %s', (envName) => {
@@ -38,7 +38,7 @@ describe.each(Object.keys(environments))('smoke: %s', (envName) => {
     const params: Params = [...policy.init(0), ...(critic ? critic.init(1) : [])];
     const before = params.map((b) => b.data.slice());
     const rollouts = rolloutsOracle({ environment: env, policy, actions: pg ? 'sample' : 'greedy' });
-    const value = returnOracle(rollouts, { episodes: 2 });
+    const value = returnOracle(rollouts, { episodes: 8 });
     const oracle: Oracle<Params> = pg ? rollouts : registry[method]!.response === 'ranking' ? rankingFromValues(value) : value;
     const estimator = registry[method]!.build({ ...METHODS[method], ...(pg ? { policy, ...(critic ? { value: critic } : {}) } : {}) });
     const opt = optimizer({ estimator, update: chain(materialize(), clipByGlobalNorm(10), adam(0.05)) });
@@ -53,7 +53,7 @@ describe.each(Object.keys(environments))('smoke: %s', (envName) => {
       }
     }
     expect(state.queries).toBeGreaterThan(0);
-    expect(rollouts.episodes).toBe(pg ? state.queries : 2 * state.queries);
+    expect(rollouts.episodes).toBe(pg ? state.queries : 8 * state.queries);
     expect(params.every((b) => b.data.every(Number.isFinite))).toBe(true);
     expect(params.some((b, i) => b.data.some((v, j) => v !== before[i]![j]))).toBe(true);
   });
