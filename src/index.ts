@@ -133,7 +133,7 @@ export { linearGaussian, type LinearGaussianOptions } from './rl/linearGaussian.
 export { mlpPolicy, type MlpPolicyOptions } from './rl/mlpPolicy.js';
 export { valueNetwork, type ValueNetworkOptions } from './rl/valueNetwork.js';
 export { rolloutsOracle, type CountingRolloutsOracle, type RolloutsOracleOptions } from './rl/rolloutsOracle.js';
-export { returnOracle, type ReturnOracleOptions } from './rl/returnOracle.js';
+export { returnOracle, type ReturnOracleOptions } from './oracle/returnOracle.js';
 export { gae } from './rl/gae.js';
 export { minimize, type MinimizeOptions, type MinimizeResult, type Objective, type ObjectiveLike } from './minimize.js';
 export { integerAtLeast, nonNegative, oneOf, positive, positiveSchedule } from './validate.js';

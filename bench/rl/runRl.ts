@@ -10,7 +10,7 @@ import { optimizer } from '../../src/optimizer.js';
 import type { Environment } from '../../src/rl/environment.js';
 import type { Episode, EpisodeRequest } from '../../src/rl/episode.js';
 import type { Policy } from '../../src/rl/policy.js';
-import { returnOracle } from '../../src/rl/returnOracle.js';
+import { returnOracle } from '../../src/oracle/returnOracle.js';
 import { rolloutsOracle } from '../../src/rl/rolloutsOracle.js';
 import type { Params } from '../../src/types.js';
 import {

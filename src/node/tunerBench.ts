@@ -28,7 +28,7 @@ export function packageRoot(from: string = fileURLToPath(import.meta.url)): stri
 
 /**
  * What `zeroth bench [kind]` runs, in a source checkout: the package's `bench:<kind>` npm script if it has one,
- * else `bench/<kind>/run.ts` with tsx; kinds are `quality` and `perf` (both when none is given).
+ * else `bench/<kind>/run.ts` with tsx; kinds are `quality`, `perf` and `rl` (quality and perf when none is given).
  */
 export function benchPlans(kinds: readonly string[], extra: readonly string[], root = packageRoot()): BenchPlan[] {
   const scripts = root === undefined ? {} : ((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {});

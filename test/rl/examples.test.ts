@@ -12,7 +12,7 @@ const FILES = [
   'src/rl/mlpPolicy.ts',
   'src/rl/valueNetwork.ts',
   'src/rl/rolloutsOracle.ts',
-  'src/rl/returnOracle.ts',
+  'src/oracle/returnOracle.ts',
   'src/rl/episodeKeys.ts',
   'src/rl/streamDraws.ts',
   'src/rl/gae.ts',

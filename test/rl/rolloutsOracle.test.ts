@@ -15,7 +15,7 @@ import { optimizer } from '../../src/optimizer.js';
 import type { Environment } from '../../src/rl/environment.js';
 import type { EpisodeRequest } from '../../src/rl/episode.js';
 import { linearSoftmax } from '../../src/rl/linearSoftmax.js';
-import { returnOracle } from '../../src/rl/returnOracle.js';
+import { returnOracle } from '../../src/oracle/returnOracle.js';
 import { rolloutsOracle } from '../../src/rl/rolloutsOracle.js';
 import { runOptimizer } from '../../src/run.js';
 import { adam } from '../../src/transform/aliases/adam.js';

@@ -6,7 +6,7 @@ import { rankingFromValues } from '../../src/oracle/adapters.js';
 import type { Oracle } from '../../src/oracle/oracle.js';
 import { optimizer } from '../../src/optimizer.js';
 import type { Environment } from '../../src/rl/environment.js';
-import { returnOracle } from '../../src/rl/returnOracle.js';
+import { returnOracle } from '../../src/oracle/returnOracle.js';
 import { rolloutsOracle } from '../../src/rl/rolloutsOracle.js';
 import { valueNetwork } from '../../src/rl/valueNetwork.js';
 import { adam } from '../../src/transform/aliases/adam.js';

@@ -1,9 +1,9 @@
 import { InvalidHyperparameter, OracleMismatch } from '../errors.js';
-import { askInner, verdictOf } from '../oracle/_internal/verdict.js';
-import type { RolloutsOracle, ValueOracle } from '../oracle/oracle.js';
+import { askInner, verdictOf } from './_internal/verdict.js';
+import type { RolloutsOracle, ValueOracle } from './oracle.js';
 import { derivedSeed } from '../rng/derivedSeed.js';
 import type { EvalContext, Params } from '../types.js';
-import type { EpisodeRequest } from './episode.js';
+import type { EpisodeRequest } from '../rl/episode.js';
 
 /** Options of {@link returnOracle}. */
 export interface ReturnOracleOptions {
