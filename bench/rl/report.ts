@@ -238,11 +238,11 @@ export async function buildRlReport(results: RlResults): Promise<{ markdown: str
     out.push('');
     out.push(cellTable(env, here));
     out.push('');
-    const budget = Math.max(...here.map((c) => c.runs[0]!.budgetEpisodes));
     const series: Series[] = here.map((c) => ({
       name: c.method,
       group: isPolicyGradient(c.method) ? 'policy-gradient' : 'zeroth',
-      curve: curveOf(c.runs, (r) => ({ xs: r.curve.episodes, ys: r.curve.score }), budget, spec.logEpisodes),
+      // Each method's median curve ends at its own budget (runs that stopped at the target keep their last score).
+      curve: curveOf(c.runs, (r) => ({ xs: r.curve.episodes, ys: r.curve.score }), c.runs[0]!.budgetEpisodes, spec.logEpisodes),
     }));
     const axes: Axes = { x: { title: 'training episodes', log: spec.logEpisodes === true }, y: { title: `${spec.axisTitle} (median of seeds)`, log: spec.score === 'expectedRegret' } };
     const file = `${env}.svg`;
@@ -253,7 +253,7 @@ export async function buildRlReport(results: RlResults): Promise<{ markdown: str
       const regret: Series[] = here.map((c) => ({
         name: c.method,
         group: isPolicyGradient(c.method) ? 'policy-gradient' : 'zeroth',
-        curve: curveOf(c.runs, (r) => ({ xs: r.regret!.episodes, ys: r.regret!.cumulative }), budget),
+        curve: curveOf(c.runs, (r) => ({ xs: r.regret!.episodes, ys: r.regret!.cumulative }), c.runs[0]!.budgetEpisodes),
       }));
       const rfile = `${env}-regret.svg`;
       plots.push({

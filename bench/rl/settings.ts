@@ -112,6 +112,7 @@ export const ENV_SPECS: Record<EnvName, EnvSpec> = {
     target: 0.9,
     budgetEpisodes: 30_000,
     evalEvery: 200,
+    logEpisodes: true,
     evalEpisodes: 400,
   },
 };
