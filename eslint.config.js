@@ -16,7 +16,7 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts', 'estimators/**/*.ts', 'problems/**/*.ts'],
-    ignores: ['src/node/**'],
+    ignores: ['src/node/**', 'src/distributed/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'path', 'worker_threads', 'child_process', 'os'], message: 'The core runs in browsers: Node-only code lives under src/node/.' }] }],
     },
@@ -31,7 +31,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/node/**/*.ts'],
+    files: ['src/node/**/*.ts', 'src/distributed/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/estimators/**', '**/problems/**'], message: 'src/ depends on neither estimators/ nor problems/.' }] }] },
   },
 );

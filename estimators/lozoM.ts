@@ -1,3 +1,4 @@
+import { recordOptions } from '../src/_internal/recordOptions.js';
 import type { Estimator } from '../src/estimator.js';
 import type { Schedule } from '../src/transform/transform.js';
 import type { Params, ProbeBatch, Responses, UpdateTerm } from '../src/types.js';
@@ -84,6 +85,7 @@ export function lozoM(options: LozoMOptions = {}): Estimator<LozoMState> {
   return {
     name,
     response: 'values',
+    options: recordOptions({ sigma: options.sigma ?? 1e-3, rank: settings.rank, resampleEvery: settings.resampleEvery, beta }),
     combineReadsValues: false,
     queriesPerStep: () => 2,
     init: (params: Params) => {

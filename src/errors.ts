@@ -140,3 +140,17 @@ export class SeedLogCorrupt extends ZerothError {
     );
   }
 }
+
+/** The objective returned something that is not a number (`undefined` — a missing `return` —, a string, an object). */
+export class NonNumericValue extends ZerothError {
+  readonly value: unknown;
+  constructor(value: unknown, where: string) {
+    super(
+      'NON_NUMERIC_VALUE',
+      `The objective returned ${show(value)} at ${where}, not a number. ` +
+        `${value === undefined ? 'Return the value (a missing `return`?)' : 'Return a number (convert it with Number(…) if it is text)'}; ` +
+        'parameters were left at their last good values.',
+    );
+    this.value = value;
+  }
+}

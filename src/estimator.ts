@@ -44,6 +44,13 @@ export interface Estimator<S = unknown> {
   /** How in-place probes should be undone when the optimizer does not say (see `RestoreMode`). */
   readonly restore?: 'reapply' | 'exact';
   /**
+   * The options it was built with, defaults filled in, as plain JSON (a function-valued option — a schedule, a
+   * mask — appears as its name). Tuner checkpoints record them and `resumeTuner` refuses a resume whose
+   * estimator's options differ; the `zeroth` command refuses `--estimator-options` keys that are not among
+   * them. Optional: an estimator without it is not checked.
+   */
+  readonly options?: Readonly<Record<string, unknown>>;
+  /**
    * `false` declares that `combine` uses the shapes of `params` only, never their values. The optimizer may then
    * leave the parameters at the last probe point while `combine` runs and fuse the restore with the update
    * (one pass over the parameters instead of two). Left out, it counts as `true`.

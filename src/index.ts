@@ -26,6 +26,7 @@ export {
   InvalidHyperparameter,
   InvalidInput,
   NonFiniteValue,
+  NonNumericValue,
   ObjectiveError,
   OracleMismatch,
   SeedLogCorrupt,
@@ -135,6 +136,7 @@ export { valueNetwork, type ValueNetworkOptions } from './rl/valueNetwork.js';
 export { rolloutsOracle, type CountingRolloutsOracle, type RolloutsOracleOptions } from './rl/rolloutsOracle.js';
 export { returnOracle, type ReturnOracleOptions } from './oracle/returnOracle.js';
 export { gae } from './rl/gae.js';
+export { timeSlice, type TimeSlice, type TimeSliceOptions } from './timeSlice.js';
 export { minimize, type MinimizeOptions, type MinimizeResult, type Objective, type ObjectiveLike } from './minimize.js';
 export { integerAtLeast, nonNegative, oneOf, positive, positiveSchedule } from './validate.js';
 export * from './tuner/index.js';

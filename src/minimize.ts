@@ -82,6 +82,11 @@ export interface MinimizeResult {
  * `x` holds the last good parameters, `stoppedBy.error` the error, and `queries` counts every evaluation that
  * happened, the failing one included.
  *
+ * `budget.timeMs` and `budget.signal` work with synchronous objectives too: the run gives the event loop a turn
+ * every few milliseconds (a timer that aborts the signal fires), and checks them between steps. One evaluation
+ * that never returns cannot be interrupted in this thread; to bound a possibly hanging program, tune it with
+ * `tune` and the worker-thread executor of `zeroth/node`, which terminates an evaluation that runs out of time.
+ *
  * @example
  * ```ts
  * import { minimize, sgd } from 'zeroth';

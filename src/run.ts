@@ -3,6 +3,7 @@ import { queriesSpent } from './eval/queriesSpent.js';
 import type { Oracle } from './oracle/oracle.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
 import type { StepInfo, Stopper } from './stoppers.js';
+import { timeSlice } from './timeSlice.js';
 import type { Params } from './types.js';
 import { integerAtLeast } from './validate.js';
 
@@ -14,7 +15,7 @@ export interface Budget {
   readonly steps?: number;
   /** Maximum wall time in milliseconds (checked between steps). */
   readonly timeMs?: number;
-  /** Aborts the run between steps. */
+  /** Aborts the run between steps (also while a synchronous objective runs: see {@link runOptimizer}). */
   readonly signal?: AbortSignal;
 }
 
@@ -61,6 +62,12 @@ export function checkBudget(budget: Budget): void {
  * parameters at their last good values and the state of the last completed step; `queries` counts every query
  * that happened, those of the failed step included. Errors raised by the objective are the objective's,
  * whatever their class (a nested run's BudgetExhausted or InvalidHyperparameter ends this run with `'error'`).
+ *
+ * Between steps the run gives the event loop a turn every few milliseconds of its own running time (see
+ * `timeSlice`), so an `AbortSignal` aborted by a timer, a Ctrl-C handler or I/O takes effect even when the
+ * objective is synchronous and the run never waits on its own; a fast objective pays one clock read per step.
+ * A step is the unit of interruption: a single evaluation that never returns cannot be interrupted in this
+ * thread (run such an objective where it can be terminated, e.g. the tuner's `workerPoolExecutor`).
  */
 export async function runOptimizer<S, T>(
   opt: Optimizer<S, T>,
@@ -81,7 +88,10 @@ export async function runOptimizer<S, T>(
   let steps = 0;
   let queries = 0;
   const stop = (stoppedBy: StoppedBy): RunResult<S, T> => ({ state, steps, queries, history, stoppedBy });
+  const slice = timeSlice();
   for (;;) {
+    const turn = slice.yieldIfDue();
+    if (turn !== undefined) await turn;
     if (budget.signal?.aborted) return stop({ reason: 'signal', message: 'aborted by the signal' });
     if (steps >= maxSteps) return stop({ reason: 'steps', message: `step budget of ${maxSteps} reached` });
     if (budget.timeMs !== undefined && Date.now() - t0 >= budget.timeMs) {

@@ -54,9 +54,10 @@ export interface Evaluation {
  * Schedule for a value oracle: the probes are visited in order and x is moved by the difference between
  * consecutive probes, so a two-point step costs no copy of the parameters. A coordinate probe is undone by
  * assigning back the one element it changed (exact, no copy). Batch and ranking oracles receive
- * materialised copies of every probe point (memory: one copy per probe). Gradient oracles are asked at each
- * probe point in place. Rollouts oracles run one episode per probe (seed = the probe's noise key, sample = its
- * `sample`); consecutive probes at the same point go to the oracle in one call, with x moved there in place.
+ * materialised copies of every probe point (memory: one copy per probe), or — when they have `probeValues` —
+ * the probes' descriptions (no copies). Gradient oracles are asked at each probe point in place. Rollouts
+ * oracles run one episode per probe (seed = the probe's noise key, sample = its `sample`); consecutive probes
+ * at the same point go to the oracle in one call, with x moved there in place.
  *
  * Queries: one per probe (a ranking of m candidates costs m; a rollouts batch costs one per episode).
  *
@@ -112,15 +113,21 @@ export async function evaluateProbes(
       return { responses: { kind: 'values', values }, queries: probes.length, ...(pending ? { pending } : {}) };
     }
     if (batch.response === 'values' && oracle.kind === 'batch') {
-      const points = materialize(backend, params, probes);
-      try {
-        const got = await call(probes.length, () => oracle.values(points, contexts), `the batch of step ${options.step}`);
+      const answer = (got: ArrayLike<number>): Evaluation => {
         if (got === null || typeof got !== 'object' || got.length !== probes.length) {
           throw new OracleMismatch(name, `${probes.length} values from the batch oracle`, `batch returning ${got === null || typeof got !== 'object' ? String(got) : got.length}`);
         }
         const values = new Float64Array(probes.length);
         for (let i = 0; i < probes.length; i++) values[i] = checkValue(got[i], where(i), reject);
         return { responses: { kind: 'values', values }, queries: probes.length };
+      };
+      // Described probes (seeds, not vectors): no copies, x untouched.
+      if (oracle.probeValues !== undefined) {
+        return answer(await call(probes.length, () => oracle.probeValues!(params, probes, contexts), `the batch of step ${options.step}`));
+      }
+      const points = materialize(backend, params, probes);
+      try {
+        return answer(await call(probes.length, () => oracle.values(points, contexts), `the batch of step ${options.step}`));
       } finally {
         for (const p of points) backend.dispose(p);
       }

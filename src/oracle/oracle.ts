@@ -1,5 +1,5 @@
 import type { Episode, EpisodeRequest } from '../rl/episode.js';
-import type { EvalContext, MaybePromise } from '../types.js';
+import type { EvalContext, MaybePromise, Probe } from '../types.js';
 
 /** Answers f(x) for one point. */
 export interface ValueOracle<X> {
@@ -11,6 +11,12 @@ export interface ValueOracle<X> {
 export interface BatchOracle<X> {
   readonly kind: 'batch';
   values(xs: readonly X[], contexts: readonly EvalContext[]): MaybePromise<ArrayLike<number>>;
+  /**
+   * Optional: f at the probe points `x + scaleᵢ · directionᵢ`, given by their descriptions (seeds) instead of
+   * materialised copies — what a distributed evaluator ships. When present, `evaluateProbes` calls it instead
+   * of `values`, makes no copies and leaves `x` untouched (so the points are exact, as with restore 'exact').
+   */
+  probeValues?(x: X, probes: readonly Probe[], contexts: readonly EvalContext[]): MaybePromise<ArrayLike<number>>;
 }
 
 /**

@@ -73,10 +73,10 @@ function make(subject: TunerSubject, plan: Plan): TunerOptions<X> & { readonly e
   };
 }
 
-/** Everything a run decides, without the counters that depend on the schedule (asked, told, stale trials). */
+/** Everything a run decides, without the counters that depend on the schedule (asked, told, stale trials, failures told). */
 function fingerprint(tuner: Tuner<X>, events: readonly TunerEvent[]): string {
   const top = JSON.parse(tuner.save()) as { body: Record<string, unknown> };
-  for (const k of ['numAsked', 'numTold', 'stale']) delete top.body[k];
+  for (const k of ['numAsked', 'numTold', 'stale', 'failed', 'pruned']) delete top.body[k];
   // A skipped step's reason names the first failure told, which depends on the order; the outcome does not.
   return JSON.stringify({ body: top.body, events: events.map((e) => (e.type === 'skipped' ? { ...e, reason: '' } : e)) });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { spsa } from '../../estimators/spsa.js';
 import { zoRankSgd } from '../../estimators/zoRankSgd.js';
-import { NonFiniteValue, ObjectiveError } from '../../src/errors.js';
+import { NonFiniteValue, NonNumericValue } from '../../src/errors.js';
 import { queriesSpent } from '../../src/eval/queriesSpent.js';
 import { minimize } from '../../src/minimize.js';
 import { optimizer } from '../../src/optimizer.js';
@@ -14,13 +14,13 @@ import type { Params } from '../../src/types.js';
 
 const sphere = (x: ArrayLike<number>): number => Array.from(x).reduce((s, v) => s + v * v, 0);
 
-const bad: [string, unknown, typeof NonFiniteValue | typeof ObjectiveError, RegExp][] = [
+const bad: [string, unknown, typeof NonFiniteValue | typeof NonNumericValue, RegExp][] = [
   ['NaN', NaN, NonFiniteValue, /Got NaN/],
   ['Infinity', Infinity, NonFiniteValue, /Got Infinity/],
   ['-Infinity', -Infinity, NonFiniteValue, /Got -Infinity/],
-  ['undefined', undefined, ObjectiveError, /returned undefined, not a number/],
-  ['null', null, ObjectiveError, /returned null, not a number/],
-  ['a numeric string', '7', ObjectiveError, /returned the string "7", not a number/],
+  ['undefined', undefined, NonNumericValue, /returned undefined at .*, not a number\. Return the value \(a missing `return`\?\)/],
+  ['null', null, NonNumericValue, /returned null at .*, not a number/],
+  ['a numeric string', '7', NonNumericValue, /returned "7" at .*, not a number/],
 ];
 
 describe('a ranking of values that are not finite numbers stops the run with "error", as a value estimator does', () => {
@@ -73,12 +73,12 @@ describe('a ranking of values that are not finite numbers stops the run with "er
       for (const oracle of [viaValue, viaBatch]) {
         const o = optimizer({ estimator: spsa(), update: sgd(0.05) });
         const r = await runOptimizer(o, p, oracle, o.init(p, 1), { budget: { queries: 10 } });
-        expect([r.stoppedBy.reason, r.stoppedBy.error?.constructor.name]).toEqual(['error', 'ObjectiveError']);
+        expect([r.stoppedBy.reason, r.stoppedBy.error?.constructor.name]).toEqual(['error', 'NonNumericValue']);
         expect(r.stoppedBy.message).toMatch(/not a number/);
       }
       const ranked = maximize(rankingFromValues(valueOracle(() => value as unknown as number)));
       const r = await runOptimizer(opt, p, ranked, opt.init(p, 1), { budget: { queries: 10 } });
-      expect([r.stoppedBy.reason, r.stoppedBy.error?.constructor.name]).toEqual(['error', 'ObjectiveError']);
+      expect([r.stoppedBy.reason, r.stoppedBy.error?.constructor.name]).toEqual(['error', 'NonNumericValue']);
     }
   });
 });

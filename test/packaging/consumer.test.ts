@@ -77,7 +77,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('the packed tarball in an empty consumer project', () => {
-  test('plain Node ESM imports zeroth, zeroth/estimators, zeroth/problems, zeroth/testing and zeroth/node, and they work', async () => {
+  test('plain Node ESM imports zeroth, zeroth/estimators, zeroth/problems, zeroth/testing, zeroth/node and zeroth/distributed, and they work', async () => {
     writeFileSync(
       join(consumer, 'check.mjs'),
       `import { minimize, sgd } from 'zeroth';
@@ -85,14 +85,15 @@ import { spsa } from 'zeroth/estimators';
 import { sphere } from 'zeroth/problems';
 import { estimatorLaws } from 'zeroth/testing';
 import { workerPoolExecutor } from 'zeroth/node';
+import { bullmqExecutor } from 'zeroth/distributed';
 const r = await minimize(sphere({ dim: 3 }), [1, -1, 0.5], { estimator: spsa({ sigma: 1e-2 }), update: sgd(0.1), budget: { queries: 201 }, seed: 1 });
 const laws = estimatorLaws({ name: 'spsa', build: () => spsa(), numRuns: 3 });
 await laws.find((l) => l.name.includes('same seed')).run();
-console.log(JSON.stringify({ queries: r.queries, better: r.value < 2.25, laws: laws.length, executor: typeof workerPoolExecutor }));
+console.log(JSON.stringify({ queries: r.queries, better: r.value < 2.25, laws: laws.length, executor: typeof workerPoolExecutor, distributed: typeof bullmqExecutor }));
 `,
     );
     const r = ok(await run(process.execPath, ['check.mjs'], consumer), 'node check.mjs');
-    expect(JSON.parse(r.stdout.trim())).toEqual({ queries: 201, better: true, laws: expect.any(Number), executor: 'function' });
+    expect(JSON.parse(r.stdout.trim())).toEqual({ queries: 201, better: true, laws: expect.any(Number), executor: 'function', distributed: 'function' });
   });
 
   test('fast-check, the peer dependency of zeroth/testing, is installed with zeroth; no install script runs or warns', () => {
@@ -118,10 +119,12 @@ import { spsa, type SpsaOptions } from 'zeroth/estimators';
 import { sphere } from 'zeroth/problems';
 import { estimatorLaws, type Law } from 'zeroth/testing';
 import { workerPoolExecutor } from 'zeroth/node';
+import { distributedOracle, type DistributedOracle } from 'zeroth/distributed';
 const options: SpsaOptions = { sigma: 0.01 };
 export const result: Promise<MinimizeResult> = minimize(sphere({ dim: 2 }), [1, 1], { estimator: spsa(options), update: sgd(0.1), budget: { queries: 10 } });
 export const laws: Law[] = estimatorLaws({ name: 'spsa', build: () => spsa() });
 export const pool: typeof workerPoolExecutor = workerPoolExecutor;
+export const remote: (o: { redis: string; queue: string }) => Promise<DistributedOracle> = distributedOracle;
 // @ts-expect-error the types are real, not any: a string sigma is an error
 export const bad: SpsaOptions = { sigma: 'large' };
 `,

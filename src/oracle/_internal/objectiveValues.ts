@@ -1,20 +1,15 @@
-import { NonFiniteValue, ObjectiveError } from '../../errors.js';
+import { NonFiniteValue, NonNumericValue, ObjectiveError } from '../../errors.js';
 import { recordedQueries, recordQueriesSpent } from '../../eval/queriesSpent.js';
 import type { EvalContext, MaybePromise } from '../../types.js';
 import { isVerdictOf, verdictOf } from './verdict.js';
 
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
-  return typeof v === 'object' ? 'an object' : typeof v;
-}
-
 /**
- * Checks one answer of the objective: it must be a number (else ObjectiveError naming what came back — a
- * string is never parsed, `null` is never 0) and, when `finite`, a finite one (else NonFiniteValue).
+ * Checks one answer of the objective: it must be a number (else NonNumericValue naming what came back — a
+ * string is never parsed, `null` is never 0, `undefined` is a missing return, not a throw) and, when `finite`,
+ * a finite one (else NonFiniteValue).
  */
 export function checkValue(v: unknown, where: string, finite = true): number {
-  if (typeof v !== 'number') throw new ObjectiveError(new TypeError(`it returned ${describe(v)}, not a number`), where);
+  if (typeof v !== 'number') throw new NonNumericValue(v, where);
   if (finite && !Number.isFinite(v)) throw new NonFiniteValue(v, `the objective at ${where}`);
   return v;
 }
@@ -31,7 +26,7 @@ export interface ValuesInOrderOptions {
  * Evaluates `value` at every point in order on behalf of the adapter `owner` (a ranking or batch built from a
  * value function). The first failure stops the evaluation and becomes `owner`'s verdict, recording how many
  * evaluations happened (the failing one included, a refused one not): the objective's throw wrapped as
- * ObjectiveError, a non-number as ObjectiveError, a non-finite value (when `finite`) as NonFiniteValue, and a
+ * ObjectiveError, a non-number as NonNumericValue, a non-finite value (when `finite`) as NonFiniteValue, and a
  * verdict of the oracle `inner` (when `value` is its method) as it is.
  */
 export async function valuesInOrder<X>(
