@@ -17,6 +17,7 @@ import type { EpisodeRequest } from '../../src/rl/episode.js';
 import { linearSoftmax } from '../../src/rl/linearSoftmax.js';
 import { returnOracle } from '../../src/oracle/returnOracle.js';
 import { rolloutsOracle } from '../../src/rl/rolloutsOracle.js';
+import { minimize } from '../../src/minimize.js';
 import { runOptimizer } from '../../src/run.js';
 import { adam } from '../../src/transform/aliases/adam.js';
 import type { Params } from '../../src/types.js';
@@ -144,5 +145,11 @@ describe('failures leave the parameters at their last good values', () => {
     const state = new Float64Array(2);
     env.reset(state, 0, 1, 0);
     expect(() => env.step(state, 1, Float32Array.of(1.5), new Float64Array(1), new Uint8Array(1))).toThrow(/action/);
+  });
+});
+
+describe('minimize', () => {
+  test('refuses a policy-gradient estimator with the fix named', async () => {
+    await expect(minimize((x) => x[0]! ** 2, [1], { estimator: reinforce({ policy }), update: adam(0.1), budget: { steps: 2 } })).rejects.toThrow(/rolloutsOracle/);
   });
 });
