@@ -70,11 +70,11 @@ export interface Evaluation {
  * @throws OracleMismatch when the oracle cannot answer what the batch asks for
  * @throws NonFiniteValue / ObjectiveError when the objective returns a non-finite value or a non-number, or throws
  */
-export async function evaluateProbes(
-  backend: Backend,
-  params: Params,
+export async function evaluateProbes<B = Float32Array>(
+  backend: Backend<B>,
+  params: Params<B>,
   batch: ProbeBatch,
-  oracle: Oracle<Params>,
+  oracle: Oracle<Params<B>>,
   options: EvaluateOptions,
 ): Promise<Evaluation> {
   const restore = options.restore ?? 'reapply';
@@ -154,9 +154,8 @@ export async function evaluateProbes(
         }
         grads.push(
           r.grad.map((g, b) => {
-            if (g.length !== params[b]!.data.length) {
-              throw new OracleMismatch(name, `gradient block ${b} of length ${params[b]!.data.length}`, `gradient of length ${g.length}`);
-            }
+            const length = (params[b]!.data as { readonly length: number }).length;
+            if (g.length !== length) throw new OracleMismatch(name, `gradient block ${b} of length ${length}`, `gradient of length ${g.length}`);
             const out = new Float32Array(g.length);
             for (let j = 0; j < g.length; j++) out[j] = checkValue(g[j], `the gradient at ${where(i)}`, reject);
             return out;
@@ -182,13 +181,13 @@ export async function evaluateProbes(
  * Runs the episodes of a rollouts batch: consecutive probes at the same point form one group, asked of the
  * oracle in one call (one vectorised batch of episodes) with x moved to the group's point in place.
  */
-async function rolloutGroups(
-  backend: Backend,
-  params: Params,
+async function rolloutGroups<B>(
+  backend: Backend<B>,
+  params: Params<B>,
   probes: readonly Probe[],
   walk: Walk,
   name: string,
-  run: (x: Params, group: readonly number[]) => Promise<readonly Episode[]>,
+  run: (x: Params<B>, group: readonly number[]) => Promise<readonly Episode[]>,
 ): Promise<{ episodes: Episode[]; pending: ParamWrite | undefined }> {
   const groups: number[][] = [];
   for (let i = 0; i < probes.length; i++) {
@@ -216,15 +215,17 @@ interface Walk {
 }
 
 /** Visits the probes in place; returns the deferred restore move, if any (see `deferRestore`). */
-async function walkInPlace(
-  backend: Backend,
-  params: Params,
+async function walkInPlace<B>(
+  backend: Backend<B>,
+  params: Params<B>,
   probes: readonly Probe[],
   walk: Walk,
   visit: (i: number) => Promise<void>,
 ): Promise<ParamWrite | undefined> {
-  // Coordinate probes are restored element by element, so they need no saved copy even in 'exact' mode.
-  const moves = probes.some((p) => p.direction.kind !== 'none' && p.direction.kind !== 'coordinate' && p.scale !== 0);
+  // Coordinate probes on host blocks are restored element by element, so they need no saved copy even in 'exact'
+  // mode (a device block's read is a copy: its coordinate probes are restored like any other probe).
+  const hostElement = (d: Probe['direction']): boolean => d.kind === 'coordinate' && params[d.block]?.data instanceof Float32Array;
+  const moves = probes.some((p) => p.direction.kind !== 'none' && !hostElement(p.direction) && p.scale !== 0);
   const saved = walk.restore === 'exact' && moves ? backend.copy(params) : undefined;
   const move = (direction: Probe['direction'], alpha: number, traced: boolean): void => {
     backend.perturbInPlace(direction, alpha, params);
@@ -251,8 +252,8 @@ async function walkInPlace(
         move(d, p.scale - current.scale, true);
       } else {
         back();
-        if (d.kind === 'coordinate' && p.scale !== 0) {
-          const block = backend.read(params[d.block]!);
+        if (d.kind === 'coordinate' && p.scale !== 0 && hostElement(d)) {
+          const block = backend.read(params[d.block]!) as Float32Array;
           element = { block, index: d.index, value: block[d.index]! };
         }
         move(d, p.scale, !saved && element === undefined);
@@ -273,7 +274,7 @@ async function walkInPlace(
   return pending;
 }
 
-function materialize(backend: Backend, params: Params, probes: readonly Probe[]): Params[] {
+function materialize<B>(backend: Backend<B>, params: Params<B>, probes: readonly Probe[]): Params<B>[] {
   return probes.map((p) => {
     const x = backend.copy(params);
     backend.perturbInPlace(p.direction, p.scale, x);
