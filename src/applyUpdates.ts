@@ -19,7 +19,8 @@ export interface ApplyOptions {
  * Adds a step to the parameters: `x ← x + update`. The only function in zeroth that writes parameters.
  *
  * - `implicit`: for each term in order, `backend.perturbInPlace(term.direction, term.coeff, x)`, regenerating
- *   each seeded direction (MeZO's `zo_update`, generalised).
+ *   each seeded direction (MeZO's `zo_update`, generalised); a backend with `perturbTermsInPlace` (webgpu)
+ *   applies the writes in one pass per block, with the same bits.
  * - `dense`: `backend.axpyInPlace(1, update.blocks, x)` (the same bits as perturbing along the dense direction
  *   with alpha 1).
  *
@@ -37,7 +38,7 @@ export interface ApplyOptions {
  * applyUpdates(be, { kind: 'implicit', terms: [{ direction: { kind: 'gaussian', seed: 7 }, coeff: -0.1 }] }, x);
  * ```
  */
-export function applyUpdates(backend: Backend, update: Update, params: Params, options: ApplyOptions = {}): void {
+export function applyUpdates<B = Float32Array>(backend: Backend<B>, update: Update, params: Params<B>, options: ApplyOptions = {}): void {
   const writes = options.writes;
   const write = (w: ParamWrite): void => {
     if (w.direction.kind === 'none' || w.alpha === 0) return;
@@ -50,20 +51,24 @@ export function applyUpdates(backend: Backend, update: Update, params: Params, o
       for (const t of update.terms) {
         if (!Number.isFinite(t.coeff)) throw new NonFiniteValue(t.coeff, 'an update coefficient');
       }
+      const list: ParamWrite[] = [];
       update.terms.forEach((t, i) => {
         if (i === 0 && pending !== undefined && sameDirection(pending.direction, t.direction)) {
-          const fused = { direction: t.direction, alpha: pending.alpha + t.coeff };
+          list.push({ direction: t.direction, alpha: pending.alpha + t.coeff });
           pending = undefined;
-          write(fused);
           return;
         }
         if (pending !== undefined) {
-          const p = pending;
+          list.push(pending);
           pending = undefined;
-          write(p);
         }
-        write({ direction: t.direction, alpha: t.coeff });
+        list.push({ direction: t.direction, alpha: t.coeff });
       });
+      const live = list.filter((w) => w.direction.kind !== 'none' && w.alpha !== 0);
+      if (backend.perturbTermsInPlace !== undefined && live.length > 1) {
+        backend.perturbTermsInPlace(live.map((w) => ({ direction: w.direction, coeff: w.alpha })), params);
+        writes?.push(...live);
+      } else live.forEach(write);
       return;
     }
     for (const block of update.blocks) {

@@ -6,19 +6,20 @@ import type { Estimator } from './estimator.js';
 import { evaluateProbes, type Evaluation, type RestoreMode } from './eval/evaluateProbes.js';
 import { queriesSpent, recordQueriesSpent } from './eval/queriesSpent.js';
 import type { Oracle } from './oracle/oracle.js';
+import { oracleKindsFor, oracleNeeded } from './oracle/oracleKindsFor.js';
 import { checkSeed, seedStream, type SeedStreamState } from './rng/seedStream.js';
 import type { Transform } from './transform/transform.js';
 import type { ParamWrite, Params, Update } from './types.js';
 import { oneOf } from './validate.js';
 
-/** Options of {@link optimizer}. */
-export interface OptimizerOptions<S, T> {
+/** Options of {@link optimizer}. `B` is the storage of the parameter blocks (`Float32Array` on the host). */
+export interface OptimizerOptions<S, T, B = Float32Array> {
   /** The gradient estimator. */
   readonly estimator: Estimator<S>;
   /** The transform that turns an estimate into a step (e.g. `sgd(1e-3)`, `adam(1e-2)`). */
   readonly update: Transform<T>;
   /** Where the primitives run. @defaultValue defaultBackend(): wasm where WebAssembly SIMD exists, else cpu */
-  readonly backend?: Backend;
+  readonly backend?: Backend<B>;
   /** How in-place probes are undone; see {@link RestoreMode}. @defaultValue the estimator's preference, else 'reapply' */
   readonly restore?: RestoreMode;
 }
@@ -47,12 +48,17 @@ export interface StepResult<S, T> {
   readonly writes: readonly ParamWrite[];
 }
 
-/** An optimizer: an estimator, a transform and a backend, stepping parameters in place. */
-export interface Optimizer<S, T> {
+/**
+ * An optimizer: an estimator, a transform and a backend, stepping parameters in place. With a device backend
+ * (`B` = `WebGpuData`) the parameters stay on the device; estimators and transforms then see blocks whose `data`
+ * is the device storage, of which they may read only the length (those that read parameter values on the host,
+ * such as cge's magnitude sparsity, need a host backend).
+ */
+export interface Optimizer<S, T, B = Float32Array> {
   readonly estimator: Estimator<S>;
-  readonly backend: Backend;
+  readonly backend: Backend<B>;
   /** Fresh state for `params` and the run seed. */
-  init(params: Params, seed: number): OptimizerState<S, T>;
+  init(params: Params<B>, seed: number): OptimizerState<S, T>;
   /**
    * One step: propose → evaluate (in place) → combine → transform → apply. `params` is updated in place. If
    * the oracle throws or returns a non-finite value, or the step would exceed `maxQueries`, the error is
@@ -69,8 +75,8 @@ export interface Optimizer<S, T> {
    * stay bit-exact); it is returned as `StepResult.writes`.
    */
   step(
-    params: Params,
-    oracle: Oracle<Params>,
+    params: Params<B>,
+    oracle: Oracle<Params<B>>,
     state: OptimizerState<S, T>,
     maxQueries?: number,
     writes?: ParamWrite[],
@@ -91,9 +97,9 @@ export interface Optimizer<S, T> {
  * for (let k = 0; k < 10; k++) state = (await opt.step(x, f, state)).state;
  * ```
  */
-export function optimizer<S, T>(options: OptimizerOptions<S, T>): Optimizer<S, T> {
+export function optimizer<S, T, B = Float32Array>(options: OptimizerOptions<S, T, B>): Optimizer<S, T, B> {
   const { estimator, update } = options;
-  const backend = options.backend ?? defaultBackend();
+  const backend = options.backend ?? (defaultBackend() as unknown as Backend<B>);
   const restore = oneOf('restore', options.restore ?? estimator.restore ?? 'reapply', ['reapply', 'exact'] as const);
   // The restore of the last probe is fused with the update when nothing reads parameter values in between.
   const fuse = restore === 'reapply' && estimator.combineReadsValues === false && update.readsValues === false;
@@ -105,8 +111,8 @@ export function optimizer<S, T>(options: OptimizerOptions<S, T>): Optimizer<S, T
       return {
         step: 0,
         queries: 0,
-        estimator: estimator.init(params),
-        transform: update.init(params),
+        estimator: estimator.init(layoutOf(params)),
+        transform: update.init(layoutOf(params)),
         seeds: seedStream(seed).state(),
       };
     },
@@ -120,7 +126,7 @@ export function optimizer<S, T>(options: OptimizerOptions<S, T>): Optimizer<S, T
       let failedRound = 0;
       try {
         for (let round = 0; ; round++) {
-          const batch = estimator.propose(eState, params, seed);
+          const batch = estimator.propose(eState, layoutOf(params), seed);
           const cost = batch.probes.length;
           if (spent + cost > maxQueries) throw new BudgetExhausted(maxQueries, spent + cost - maxQueries);
           let evaluation: Evaluation;
@@ -140,7 +146,7 @@ export function optimizer<S, T>(options: OptimizerOptions<S, T>): Optimizer<S, T
           let owed = evaluation.pending;
           let tState: T;
           try {
-            const combined = estimator.combine(eState, batch, evaluation.responses, params);
+            const combined = estimator.combine(eState, batch, evaluation.responses, layoutOf(params));
             eState = combined.state;
             if (combined.update === undefined) continue;
             const apply = { ...(owed ? { pending: owed } : {}), writes };
@@ -176,19 +182,19 @@ export function optimizer<S, T>(options: OptimizerOptions<S, T>): Optimizer<S, T
  * estimator marked it `final`, when it is the step itself and the transform state is kept), then
  * {@link applyUpdates}. Returns the new transform state. Shared by {@link optimizer} and the tuner.
  */
-export function applyEstimate<T>(
-  backend: Backend,
+export function applyEstimate<T, B = Float32Array>(
+  backend: Backend<B>,
   transform: Transform<T>,
   estimate: Update,
   final: boolean,
   state: T,
-  params: Params,
+  params: Params<B>,
   apply: ApplyOptions = {},
 ): T {
   let step: Update;
   let next: T;
   try {
-    [step, next] = final ? [estimate, state] : transform.update(estimate, state, params);
+    [step, next] = final ? [estimate, state] : transform.update(estimate, state, layoutOf(params));
   } catch (e) {
     if (apply.pending !== undefined) applyUpdates(backend, { kind: 'implicit', terms: [] }, params, apply);
     throw e;
@@ -197,14 +203,14 @@ export function applyEstimate<T>(
   return next;
 }
 
-function checkOracle(estimator: Estimator<unknown>, oracle: Oracle<Params>): void {
-  const ok =
-    (estimator.response === 'values' && (oracle.kind === 'value' || oracle.kind === 'batch')) ||
-    (estimator.response === 'ranking' && oracle.kind === 'ranking') ||
-    (estimator.response === 'valueAndGrad' && oracle.kind === 'gradient');
-  if (!ok) {
-    const needs =
-      estimator.response === 'values' ? "a 'value' or 'batch' oracle" : estimator.response === 'ranking' ? "a 'ranking' oracle" : "a 'gradient' oracle";
-    throw new OracleMismatch(estimator.name, needs, oracle.kind);
-  }
+/**
+ * The parameters as estimators and transforms receive them: host blocks as they are, device blocks too (their
+ * `data` is the device storage, whose `length` is the block's); see {@link Optimizer}.
+ */
+function layoutOf<B>(params: Params<B>): Params {
+  return params as unknown as Params;
+}
+
+function checkOracle<X>(estimator: Estimator<unknown>, oracle: Oracle<X>): void {
+  if (!oracleKindsFor(estimator.response).includes(oracle.kind)) throw new OracleMismatch(estimator.name, oracleNeeded(estimator.response), oracle.kind);
 }

@@ -69,10 +69,10 @@ export function checkBudget(budget: Budget): void {
  * A step is the unit of interruption: a single evaluation that never returns cannot be interrupted in this
  * thread (run such an objective where it can be terminated, e.g. the tuner's `workerPoolExecutor`).
  */
-export async function runOptimizer<S, T>(
-  opt: Optimizer<S, T>,
-  params: Params,
-  oracle: Oracle<Params>,
+export async function runOptimizer<S, T, B = Float32Array>(
+  opt: Optimizer<S, T, B>,
+  params: Params<B>,
+  oracle: Oracle<Params<B>>,
   initial: OptimizerState<S, T>,
   options: RunOptions = {},
 ): Promise<RunResult<S, T>> {
@@ -97,7 +97,7 @@ export async function runOptimizer<S, T>(
     if (budget.timeMs !== undefined && Date.now() - t0 >= budget.timeMs) {
       return stop({ reason: 'time', message: `time budget of ${budget.timeMs} ms reached` });
     }
-    const cost = opt.estimator.queriesPerStep(params);
+    const cost = opt.estimator.queriesPerStep(params as unknown as Params); // only the layout is read
     if (queries + cost > maxQueries) {
       return stop({ reason: 'queries', message: `query budget of ${budget.queries} reached (${queries} spent)` });
     }

@@ -3,6 +3,8 @@ import { InvalidHyperparameter, ObjectiveError, OracleMismatch } from '../errors
 import type { Oracle } from '../oracle/oracle.js';
 import { checkValue } from '../oracle/_internal/objectiveValues.js';
 import { isVerdictOf } from '../oracle/_internal/verdict.js';
+import { oracleNeeded } from '../oracle/oracleKindsFor.js';
+import type { Episode } from '../rl/episode.js';
 import type { EvalContext, ParamWrite, Params, Probe, ProbeBatch, Responses } from '../types.js';
 import { recordedQueries, recordQueriesSpent } from './queriesSpent.js';
 import { sameDirection } from './sameDirection.js';
@@ -53,10 +55,11 @@ export interface Evaluation {
  * consecutive probes, so a two-point step costs no copy of the parameters. A coordinate probe is undone by
  * assigning back the one element it changed (exact, no copy). Batch and ranking oracles receive
  * materialised copies of every probe point (memory: one copy per probe), or — when they have `probeValues` —
- * the probes' descriptions (no copies). Gradient oracles are asked at each
- * probe point in place.
+ * the probes' descriptions (no copies). Gradient oracles are asked at each probe point in place. Rollouts
+ * oracles run one episode per probe (seed = the probe's noise key, sample = its `sample`); consecutive probes
+ * at the same point go to the oracle in one call, with x moved there in place.
  *
- * Queries: one per probe (a ranking of m candidates costs m).
+ * Queries: one per probe (a ranking of m candidates costs m; a rollouts batch costs one per episode).
  *
  * Errors: whatever the objective throws is the objective's, whatever its class (a nested zeroth run may throw
  * BudgetExhausted or InvalidHyperparameter), and is wrapped as ObjectiveError with the original as `cause`;
@@ -67,11 +70,11 @@ export interface Evaluation {
  * @throws OracleMismatch when the oracle cannot answer what the batch asks for
  * @throws NonFiniteValue / ObjectiveError when the objective returns a non-finite value or a non-number, or throws
  */
-export async function evaluateProbes(
-  backend: Backend,
-  params: Params,
+export async function evaluateProbes<B = Float32Array>(
+  backend: Backend<B>,
+  params: Params<B>,
   batch: ProbeBatch,
-  oracle: Oracle<Params>,
+  oracle: Oracle<Params<B>>,
   options: EvaluateOptions,
 ): Promise<Evaluation> {
   const restore = options.restore ?? 'reapply';
@@ -151,9 +154,8 @@ export async function evaluateProbes(
         }
         grads.push(
           r.grad.map((g, b) => {
-            if (g.length !== params[b]!.data.length) {
-              throw new OracleMismatch(name, `gradient block ${b} of length ${params[b]!.data.length}`, `gradient of length ${g.length}`);
-            }
+            const length = (params[b]!.data as { readonly length: number }).length;
+            if (g.length !== length) throw new OracleMismatch(name, `gradient block ${b} of length ${length}`, `gradient of length ${g.length}`);
             const out = new Float32Array(g.length);
             for (let j = 0; j < g.length; j++) out[j] = checkValue(g[j], `the gradient at ${where(i)}`, reject);
             return out;
@@ -162,11 +164,48 @@ export async function evaluateProbes(
       });
       return { responses: { kind: 'valueAndGrad', values, grads }, queries: probes.length, ...(pending ? { pending } : {}) };
     }
+    if (batch.response === 'rollouts' && oracle.kind === 'rollouts') {
+      const { episodes, pending } = await rolloutGroups(backend, params, probes, walk, name, (x, group) =>
+        call(group.length, () => oracle.rollouts(x, group.map((i) => ({ seed: probes[i]!.noiseKey, sample: probes[i]!.sample ?? 0 })), contexts[group[0]!]!), `the rollouts of step ${options.step}`),
+      );
+      episodes.forEach((e, i) => checkValue(e.return, `the return of ${where(i)}`, reject));
+      return { responses: { kind: 'rollouts', episodes }, queries: probes.length, ...(pending ? { pending } : {}) };
+    }
   } catch (e) {
     throw recordQueriesSpent(e, spent);
   }
-  const needs = batch.response === 'values' ? "a 'value' or 'batch' oracle" : batch.response === 'ranking' ? "a 'ranking' oracle" : "a 'gradient' oracle";
-  throw new OracleMismatch(name, needs, oracle.kind);
+  throw new OracleMismatch(name, oracleNeeded(batch.response), oracle.kind);
+}
+
+/**
+ * Runs the episodes of a rollouts batch: consecutive probes at the same point form one group, asked of the
+ * oracle in one call (one vectorised batch of episodes) with x moved to the group's point in place.
+ */
+async function rolloutGroups<B>(
+  backend: Backend<B>,
+  params: Params<B>,
+  probes: readonly Probe[],
+  walk: Walk,
+  name: string,
+  run: (x: Params<B>, group: readonly number[]) => Promise<readonly Episode[]>,
+): Promise<{ episodes: Episode[]; pending: ParamWrite | undefined }> {
+  const groups: number[][] = [];
+  for (let i = 0; i < probes.length; i++) {
+    const last = groups[groups.length - 1];
+    const head = last === undefined ? undefined : probes[last[0]!]!;
+    if (head !== undefined && head.scale === probes[i]!.scale && sameDirection(head.direction, probes[i]!.direction)) last!.push(i);
+    else groups.push([i]);
+  }
+  const episodes = new Array<Episode>(probes.length);
+  const pending = await walkInPlace(backend, params, groups.map((g) => probes[g[0]!]!), walk, async (g) => {
+    const group = groups[g]!;
+    const got = await run(params, group);
+    if (!Array.isArray(got) || got.length !== group.length) {
+      throw new OracleMismatch(name, `${group.length} episodes from the rollouts oracle`, `rollouts returning ${Array.isArray(got) ? got.length : typeof got}`);
+    }
+    group.forEach((p, j) => (episodes[p] = got[j]!));
+  });
+  return { episodes, pending };
 }
 
 interface Walk {
@@ -176,15 +215,17 @@ interface Walk {
 }
 
 /** Visits the probes in place; returns the deferred restore move, if any (see `deferRestore`). */
-async function walkInPlace(
-  backend: Backend,
-  params: Params,
+async function walkInPlace<B>(
+  backend: Backend<B>,
+  params: Params<B>,
   probes: readonly Probe[],
   walk: Walk,
   visit: (i: number) => Promise<void>,
 ): Promise<ParamWrite | undefined> {
-  // Coordinate probes are restored element by element, so they need no saved copy even in 'exact' mode.
-  const moves = probes.some((p) => p.direction.kind !== 'none' && p.direction.kind !== 'coordinate' && p.scale !== 0);
+  // Coordinate probes on host blocks are restored element by element, so they need no saved copy even in 'exact'
+  // mode (a device block's read is a copy: its coordinate probes are restored like any other probe).
+  const hostElement = (d: Probe['direction']): boolean => d.kind === 'coordinate' && params[d.block]?.data instanceof Float32Array;
+  const moves = probes.some((p) => p.direction.kind !== 'none' && !hostElement(p.direction) && p.scale !== 0);
   const saved = walk.restore === 'exact' && moves ? backend.copy(params) : undefined;
   const move = (direction: Probe['direction'], alpha: number, traced: boolean): void => {
     backend.perturbInPlace(direction, alpha, params);
@@ -211,8 +252,8 @@ async function walkInPlace(
         move(d, p.scale - current.scale, true);
       } else {
         back();
-        if (d.kind === 'coordinate' && p.scale !== 0) {
-          const block = backend.read(params[d.block]!);
+        if (d.kind === 'coordinate' && p.scale !== 0 && hostElement(d)) {
+          const block = backend.read(params[d.block]!) as Float32Array;
           element = { block, index: d.index, value: block[d.index]! };
         }
         move(d, p.scale, !saved && element === undefined);
@@ -233,7 +274,7 @@ async function walkInPlace(
   return pending;
 }
 
-function materialize(backend: Backend, params: Params, probes: readonly Probe[]): Params[] {
+function materialize<B>(backend: Backend<B>, params: Params<B>, probes: readonly Probe[]): Params<B>[] {
   return probes.map((p) => {
     const x = backend.copy(params);
     backend.perturbInPlace(p.direction, p.scale, x);

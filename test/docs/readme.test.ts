@@ -15,6 +15,7 @@ const subpaths: Record<string, string> = {
   'zeroth/problems': 'problems/index.ts',
   'zeroth/testing': 'test/laws/index.ts',
   'zeroth/gpujs': 'src/backend/gpujs/index.ts',
+  'zeroth/webgpu': 'src/backend/webgpu/index.ts',
   'zeroth/distributed': 'src/distributed/index.ts',
   'zeroth/tfjs': 'src/tfjs/index.ts',
 };
