@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'report/**', 'bench/results/**', 'src/backend/wasm/kernels.generated.ts', 'src/backend/wasm/assembly/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'report/**', 'bench/results/**', 'test/docs/.generated/**', 'src/backend/wasm/kernels.generated.ts', 'src/backend/wasm/assembly/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

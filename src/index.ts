@@ -37,7 +37,8 @@ export {
 } from './errors.js';
 
 export type { Combined, Estimator } from './estimator.js';
-export type { BatchOracle, GradientOracle, Oracle, OracleKind, RankingOracle, ValueOracle } from './oracle/oracle.js';
+export type { BatchOracle, GradientOracle, Oracle, OracleKind, RankingOracle, RolloutsOracle, ValueOracle } from './oracle/oracle.js';
+export { oracleKindsFor, oracleNeeded } from './oracle/oracleKindsFor.js';
 export {
   batchFromValue,
   batchOracle,
@@ -123,6 +124,18 @@ export {
 } from './optimizer.js';
 export { runOptimizer, checkBudget, type Budget, type RunOptions, type RunResult, type StoppedBy } from './run.js';
 export { patience, targetValue, tolerance, type StepInfo, type Stopper } from './stoppers.js';
+export type { Episode, EpisodeRequest } from './rl/episode.js';
+export { actionSize, type ActionSpace, type Environment } from './rl/environment.js';
+export type { Policy, ValueFunction } from './rl/policy.js';
+export { episodeKeys, type EpisodeKeys } from './rl/episodeKeys.js';
+export { gaussianDraw, uniformDraw } from './rl/streamDraws.js';
+export { linearSoftmax, type LinearSoftmaxOptions } from './rl/linearSoftmax.js';
+export { linearGaussian, type LinearGaussianOptions } from './rl/linearGaussian.js';
+export { mlpPolicy, type MlpPolicyOptions } from './rl/mlpPolicy.js';
+export { valueNetwork, type ValueNetworkOptions } from './rl/valueNetwork.js';
+export { rolloutsOracle, type CountingRolloutsOracle, type RolloutsOracleOptions } from './rl/rolloutsOracle.js';
+export { returnOracle, type ReturnOracleOptions } from './oracle/returnOracle.js';
+export { gae } from './rl/gae.js';
 export { timeSlice, type TimeSlice, type TimeSliceOptions } from './timeSlice.js';
 export { minimize, type MinimizeOptions, type MinimizeResult, type Objective, type ObjectiveLike } from './minimize.js';
 export { integerAtLeast, nonNegative, oneOf, positive, positiveSchedule } from './validate.js';

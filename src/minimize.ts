@@ -125,6 +125,9 @@ export async function minimize(
     throw new InvalidHyperparameter('estimator', undefined, "is required, e.g. { estimator: spsa({ sigma: 1e-2 }) } from 'zeroth/estimators'");
   }
   if (options.update === undefined) throw new InvalidHyperparameter('update', undefined, 'is required, e.g. { update: sgd(1e-3) }');
+  if (options.estimator.response === 'rollouts') {
+    throw new InvalidHyperparameter('estimator', options.estimator.name, 'needs episodes, not function values: step it with optimizer() on a rolloutsOracle({ environment, policy })');
+  }
   const budget = options.budget ?? {};
   checkBudget(budget);
   if (budget.queries === undefined && budget.steps === undefined && budget.timeMs === undefined && budget.signal === undefined && !options.stoppers?.length) {

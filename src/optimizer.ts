@@ -6,6 +6,7 @@ import type { Estimator } from './estimator.js';
 import { evaluateProbes, type Evaluation, type RestoreMode } from './eval/evaluateProbes.js';
 import { queriesSpent, recordQueriesSpent } from './eval/queriesSpent.js';
 import type { Oracle } from './oracle/oracle.js';
+import { oracleKindsFor, oracleNeeded } from './oracle/oracleKindsFor.js';
 import { checkSeed, seedStream, type SeedStreamState } from './rng/seedStream.js';
 import type { Transform } from './transform/transform.js';
 import type { ParamWrite, Params, Update } from './types.js';
@@ -211,13 +212,5 @@ function layoutOf<B>(params: Params<B>): Params {
 }
 
 function checkOracle<X>(estimator: Estimator<unknown>, oracle: Oracle<X>): void {
-  const ok =
-    (estimator.response === 'values' && (oracle.kind === 'value' || oracle.kind === 'batch')) ||
-    (estimator.response === 'ranking' && oracle.kind === 'ranking') ||
-    (estimator.response === 'valueAndGrad' && oracle.kind === 'gradient');
-  if (!ok) {
-    const needs =
-      estimator.response === 'values' ? "a 'value' or 'batch' oracle" : estimator.response === 'ranking' ? "a 'ranking' oracle" : "a 'gradient' oracle";
-    throw new OracleMismatch(estimator.name, needs, oracle.kind);
-  }
+  if (!oracleKindsFor(estimator.response).includes(oracle.kind)) throw new OracleMismatch(estimator.name, oracleNeeded(estimator.response), oracle.kind);
 }

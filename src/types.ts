@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import type { Episode } from './rl/episode.js';
 
 /** An unsigned 32-bit integer seed. Every stochastic function of zeroth takes one explicitly. */
 export type Seed = number;
@@ -74,10 +75,20 @@ export interface Probe {
   readonly direction: Direction;
   readonly scale: number;
   readonly noiseKey: number;
+  /**
+   * For `'rollouts'` batches, where each probe is one episode: the index of the episode's sampling stream
+   * among the probes that share its `noiseKey` (the episode seed). Equal keys give the same start state;
+   * equal keys and equal samples give the same episode noise too (actions and transitions), so the two
+   * probes of an antithetic pair face identical episodes. @defaultValue 0
+   */
+  readonly sample?: number;
 }
 
-/** What the estimator needs back for a batch of probes. */
-export type ResponseKind = 'values' | 'ranking' | 'valueAndGrad';
+/**
+ * What the estimator needs back for a batch of probes: f at each probe (`'values'`), an order of the probes
+ * (`'ranking'`), f and ∇f (`'valueAndGrad'`), or one episode per probe (`'rollouts'`, for policy gradients).
+ */
+export type ResponseKind = 'values' | 'ranking' | 'valueAndGrad' | 'rollouts';
 
 /** The probes an estimator proposes for one round of evaluation, and the kind of answer it wants. */
 export interface ProbeBatch {
@@ -94,7 +105,9 @@ export type Responses =
       readonly kind: 'valueAndGrad';
       readonly values: Float64Array;
       readonly grads: readonly (readonly Float32Array[])[];
-    };
+    }
+  /** One episode per probe, in probe order. */
+  | { readonly kind: 'rollouts'; readonly episodes: readonly Episode[] };
 
 /** One term `coeff · direction` of an implicit update. */
 export interface UpdateTerm {

@@ -17,7 +17,7 @@ import { runTasks, type Limits } from './pool.js';
 import type { RunRecord } from './record.js';
 import { writeReport } from './report.js';
 import { ensureScipy } from './scipyPeer.js';
-import { suiteTasks, type Family, type Mode, type Task } from './suite.js';
+import { registryMethods, suiteTasks, type Family, type Mode, type Task } from './suite.js';
 
 /** Options of {@link runQuality}. */
 export interface RunQualityOptions {
@@ -88,7 +88,7 @@ export async function runQuality(options: RunQualityOptions): Promise<{ results:
       workers,
       limits,
       scipy: { available: scipy.available, message: scipy.message },
-      estimators: Object.keys(registry)
+      estimators: registryMethods()
         .filter((name) => options.methods === undefined || options.methods.includes(name))
         .map((name) => ({ name, description: registry[name]!.description, response: registry[name]!.response })),
     },

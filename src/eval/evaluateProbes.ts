@@ -3,6 +3,8 @@ import { InvalidHyperparameter, ObjectiveError, OracleMismatch } from '../errors
 import type { Oracle } from '../oracle/oracle.js';
 import { checkValue } from '../oracle/_internal/objectiveValues.js';
 import { isVerdictOf } from '../oracle/_internal/verdict.js';
+import { oracleNeeded } from '../oracle/oracleKindsFor.js';
+import type { Episode } from '../rl/episode.js';
 import type { EvalContext, ParamWrite, Params, Probe, ProbeBatch, Responses } from '../types.js';
 import { recordedQueries, recordQueriesSpent } from './queriesSpent.js';
 import { sameDirection } from './sameDirection.js';
@@ -53,10 +55,11 @@ export interface Evaluation {
  * consecutive probes, so a two-point step costs no copy of the parameters. A coordinate probe is undone by
  * assigning back the one element it changed (exact, no copy). Batch and ranking oracles receive
  * materialised copies of every probe point (memory: one copy per probe), or — when they have `probeValues` —
- * the probes' descriptions (no copies). Gradient oracles are asked at each
- * probe point in place.
+ * the probes' descriptions (no copies). Gradient oracles are asked at each probe point in place. Rollouts
+ * oracles run one episode per probe (seed = the probe's noise key, sample = its `sample`); consecutive probes
+ * at the same point go to the oracle in one call, with x moved there in place.
  *
- * Queries: one per probe (a ranking of m candidates costs m).
+ * Queries: one per probe (a ranking of m candidates costs m; a rollouts batch costs one per episode).
  *
  * Errors: whatever the objective throws is the objective's, whatever its class (a nested zeroth run may throw
  * BudgetExhausted or InvalidHyperparameter), and is wrapped as ObjectiveError with the original as `cause`;
@@ -161,11 +164,48 @@ export async function evaluateProbes<B = Float32Array>(
       });
       return { responses: { kind: 'valueAndGrad', values, grads }, queries: probes.length, ...(pending ? { pending } : {}) };
     }
+    if (batch.response === 'rollouts' && oracle.kind === 'rollouts') {
+      const { episodes, pending } = await rolloutGroups(backend, params, probes, walk, name, (x, group) =>
+        call(group.length, () => oracle.rollouts(x, group.map((i) => ({ seed: probes[i]!.noiseKey, sample: probes[i]!.sample ?? 0 })), contexts[group[0]!]!), `the rollouts of step ${options.step}`),
+      );
+      episodes.forEach((e, i) => checkValue(e.return, `the return of ${where(i)}`, reject));
+      return { responses: { kind: 'rollouts', episodes }, queries: probes.length, ...(pending ? { pending } : {}) };
+    }
   } catch (e) {
     throw recordQueriesSpent(e, spent);
   }
-  const needs = batch.response === 'values' ? "a 'value' or 'batch' oracle" : batch.response === 'ranking' ? "a 'ranking' oracle" : "a 'gradient' oracle";
-  throw new OracleMismatch(name, needs, oracle.kind);
+  throw new OracleMismatch(name, oracleNeeded(batch.response), oracle.kind);
+}
+
+/**
+ * Runs the episodes of a rollouts batch: consecutive probes at the same point form one group, asked of the
+ * oracle in one call (one vectorised batch of episodes) with x moved to the group's point in place.
+ */
+async function rolloutGroups<B>(
+  backend: Backend<B>,
+  params: Params<B>,
+  probes: readonly Probe[],
+  walk: Walk,
+  name: string,
+  run: (x: Params<B>, group: readonly number[]) => Promise<readonly Episode[]>,
+): Promise<{ episodes: Episode[]; pending: ParamWrite | undefined }> {
+  const groups: number[][] = [];
+  for (let i = 0; i < probes.length; i++) {
+    const last = groups[groups.length - 1];
+    const head = last === undefined ? undefined : probes[last[0]!]!;
+    if (head !== undefined && head.scale === probes[i]!.scale && sameDirection(head.direction, probes[i]!.direction)) last!.push(i);
+    else groups.push([i]);
+  }
+  const episodes = new Array<Episode>(probes.length);
+  const pending = await walkInPlace(backend, params, groups.map((g) => probes[g[0]!]!), walk, async (g) => {
+    const group = groups[g]!;
+    const got = await run(params, group);
+    if (!Array.isArray(got) || got.length !== group.length) {
+      throw new OracleMismatch(name, `${group.length} episodes from the rollouts oracle`, `rollouts returning ${Array.isArray(got) ? got.length : typeof got}`);
+    }
+    group.forEach((p, j) => (episodes[p] = got[j]!));
+  });
+  return { episodes, pending };
 }
 
 interface Walk {

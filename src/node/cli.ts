@@ -19,7 +19,7 @@ const HELP = `zeroth — zeroth-order optimization
 Usage:
   zeroth tune --objective FILE --space FILE (--budget N | --time SECONDS) [options]
   zeroth tune --resume CHECKPOINT [--budget N] [options]
-  zeroth bench [quality|perf] [-- benchmark arguments]
+  zeroth bench [quality|perf|rl] [-- benchmark arguments]
   zeroth worker --redis URL --queue NAME --objective FILE   (zeroth worker --help)
 
 zeroth tune minimizes the number returned by the objective module's default export (or its export
@@ -105,7 +105,7 @@ function bench(args: readonly string[]): number {
   const extra = dash < 0 ? [] : args.slice(dash + 1);
   const dry = own.includes('--dry-run');
   const kinds = own.filter((a) => a !== '--dry-run');
-  for (const k of kinds) if (k !== 'quality' && k !== 'perf') throw new UsageError(`unknown benchmark "${k}": use quality or perf`);
+  for (const k of kinds) if (k !== 'quality' && k !== 'perf' && k !== 'rl') throw new UsageError(`unknown benchmark "${k}": use quality, perf or rl`);
   const plans = benchPlans(kinds, extra);
   if (dry) {
     for (const p of plans) process.stdout.write(`${p.kind}: ${p.command === undefined ? p.why : p.command.join(' ')}\n`);

@@ -29,7 +29,7 @@ export function packageRoot(from: string = fileURLToPath(import.meta.url)): stri
 /**
  * What `zeroth bench [kind]` runs, in a source checkout (a clone of the repository, whose `bench/` folder holds
  * the benchmarks): the package's `bench:<kind>` npm script if it has one, else `bench/<kind>/run.ts` with tsx;
- * kinds are `quality` and `perf` (both when none is given). An installed package (`npm install zeroth`) ships
+ * kinds are `quality`, `perf` and `rl` (quality and perf when none is given). An installed package (`npm install zeroth`) ships
  * no benchmarks: the plan then says so instead of running a script whose files are not there.
  */
 export function benchPlans(kinds: readonly string[], extra: readonly string[], root = packageRoot()): BenchPlan[] {

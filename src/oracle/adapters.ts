@@ -1,7 +1,8 @@
 import { BudgetExhausted, InvalidHyperparameter } from '../errors.js';
 import { recordQueriesSpent } from '../eval/queriesSpent.js';
+import type { EpisodeRequest } from '../rl/episode.js';
 import type { EvalContext, MaybePromise } from '../types.js';
-import type { BatchOracle, GradientOracle, Oracle, RankingOracle, ValueOracle } from './oracle.js';
+import type { BatchOracle, GradientOracle, Oracle, RankingOracle, RolloutsOracle, ValueOracle } from './oracle.js';
 import { valuesInOrder } from './_internal/objectiveValues.js';
 import { askInner, verdictOf } from './_internal/verdict.js';
 
@@ -78,6 +79,8 @@ export function rankingFromValues<X>(oracle: ValueOracle<X>, options: { readonly
 /**
  * Turns a maximisation oracle into the minimisation zeroth performs (negates values, gradients, reverses
  * rankings). Only numbers are negated: anything else is passed on for the evaluation to reject, never coerced.
+ * A rollouts oracle is refused: the policy-gradient estimators already maximise the return, and `returnOracle`
+ * gives value estimators the negated return.
  */
 export function maximize<X>(oracle: Oracle<X>): Oracle<X> {
   const negate = <T>(v: T): T => (typeof v === 'number' ? (-v as T) : v);
@@ -116,10 +119,12 @@ export function maximize<X>(oracle: Oracle<X>): Oracle<X> {
       };
       return self;
     }
+    case 'rollouts':
+      throw new InvalidHyperparameter('oracle', 'a rollouts oracle', 'is maximised as it is by the policy-gradient estimators; for value estimators wrap it with returnOracle (the negated return)');
   }
 }
 
-/** Number of queries one call of an oracle costs for `n` points: a ranking of m candidates costs m. */
+/** Number of queries one call of an oracle costs for `n` points: a ranking of m candidates costs m, n episodes cost n. */
 export function queriesOf(kind: Oracle<unknown>['kind'], points: number): number {
   return kind === 'value' || kind === 'gradient' ? 1 : points;
 }
@@ -156,6 +161,17 @@ export function withBudget<X>(oracle: Oracle<X>, budget = Infinity): Oracle<X> &
     case 'gradient':
       self = counted<GradientOracle<X>>({ kind: 'gradient', valueAndGrad: async (x, c) => (spend(1), askInner(self, oracle, () => oracle.valueAndGrad(x, c))) });
       break;
+    case 'rollouts': {
+      const returns = oracle.returns;
+      self = counted<RolloutsOracle<X>>({
+        kind: 'rollouts',
+        rollouts: async (x: X, rs: readonly EpisodeRequest[], c: EvalContext) => (spend(rs.length), askInner(self, oracle, () => oracle.rollouts(x, rs, c))),
+        ...(returns !== undefined
+          ? { returns: async (x: X, rs: readonly EpisodeRequest[], c: EvalContext) => (spend(rs.length), askInner(self, oracle, () => returns.call(oracle, x, rs, c))) }
+          : {}),
+      });
+      break;
+    }
   }
   return self as Oracle<X> & { readonly queries: number };
 }

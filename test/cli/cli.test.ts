@@ -90,7 +90,7 @@ describe('the zeroth command', () => {
     expect(dry.stdout).toMatch(/^perf: /m);
     const bad = await zeroth(['bench', 'speedy']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/unknown benchmark "speedy": use quality or perf/);
+    expect(bad.stderr).toMatch(/unknown benchmark "speedy": use quality, perf or rl/);
     const help = await zeroth(['--help']);
     expect(help.stdout).toMatch(/zeroth tune --objective FILE --space FILE/);
   });

@@ -7,6 +7,7 @@ import { optimizer } from '../../src/optimizer.js';
 import type { Transform } from '../../src/transform/transform.js';
 import type { Params, Update } from '../../src/types.js';
 import { estimateOnce, oracleFor } from './_internal/estimate.js';
+import { lawContext, type LawContext } from './_internal/lawContext.js';
 import { flatten, paramsFrom, testQuadratic } from './_internal/quadratic.js';
 import type { Law } from './law.js';
 
@@ -14,8 +15,12 @@ import type { Law } from './law.js';
 export interface EstimatorSubject {
   /** Label used in law names. */
   readonly name: string;
-  /** Builds a fresh estimator (called once per law run). */
-  readonly build: () => Estimator<unknown>;
+  /**
+   * Builds a fresh estimator (called once per law run). A rollouts estimator must be built with
+   * `context.policy`, the policy the laws' rollouts oracle runs on the law's parameter layout (a Gaussian
+   * around the parameters over a one-step quadratic bandit); other estimators ignore the context.
+   */
+  readonly build: (context: LawContext) => Estimator<unknown>;
   /**
    * The mean of the estimate over seeds equals ∇f on quadratics (two-point Gaussian/Rademacher, central or
    * forward, coordinate-wise, first-order). Ranking and sign-based estimators are biased by design.
@@ -76,16 +81,17 @@ export function estimatorLaws(subject: EstimatorSubject): Law[] {
             const n = sizes.reduce((a, b) => a + b, 0);
             const q = testQuadratic(n, qseed);
             const x0 = Array.from({ length: n }, (_, i) => 0.3 * Math.sin(i + qseed));
-            const a = await estimateOnce(subject.build(), paramsFrom(x0, sizes), q, seed);
-            const b = await estimateOnce(subject.build(), paramsFrom(x0, sizes), q, seed);
+            const ctx = lawContext(sizes, q);
+            const a = await estimateOnce(subject.build(ctx), paramsFrom(x0, sizes), q, seed);
+            const b = await estimateOnce(subject.build(ctx), paramsFrom(x0, sizes), q, seed);
             if (a.probes.length !== b.probes.length || !bitEqual(a.dense, b.dense)) throw new Error('estimates differ for one seed');
             const traj = async (): Promise<Float64Array> => {
-              const est = subject.build();
+              const est = subject.build(ctx);
               const opt = optimizer({ estimator: est, update: plainStep(1e-3) });
               const p = paramsFrom(x0, sizes);
               let st = opt.init(p, seed);
               // Bounded: a step that asks for more than its documented queries throws instead of looping.
-              for (let k = 0; k < 3; k++) st = (await opt.step(p, oracleFor(est, q), st, est.queriesPerStep(p))).state;
+              for (let k = 0; k < 3; k++) st = (await opt.step(p, oracleFor(est, q, sizes), st, est.queriesPerStep(p))).state;
               return flatten(p);
             };
             if (!bitEqual(await traj(), await traj())) throw new Error('trajectories differ for one seed');
@@ -100,15 +106,16 @@ export function estimatorLaws(subject: EstimatorSubject): Law[] {
           fc.asyncProperty(labelled({ layout: layouts, seed: seeds }), async ({ layout: sizes, seed }) => {
             const n = sizes.reduce((a, b) => a + b, 0);
             const q = testQuadratic(n, seed % 997);
-            const est = subject.build();
+            const ctx = lawContext(sizes, q);
+            const est = subject.build(ctx);
             const p = paramsFrom(new Array<number>(n).fill(0.5), sizes);
             const documented = est.queriesPerStep(p);
             // First a bounded step (at most 100 rounds): an estimator whose combine never returns an update fails
             // here instead of hanging; then the optimizer's step, held to the documented count.
-            const e = await estimateOnce(subject.build(), paramsFrom(new Array<number>(n).fill(0.5), sizes), q, seed);
+            const e = await estimateOnce(subject.build(ctx), paramsFrom(new Array<number>(n).fill(0.5), sizes), q, seed);
             if (e.probes.length !== documented) throw new Error(`documented ${documented}, probes ${e.probes.length}`);
             const opt = optimizer({ estimator: est, update: plainStep(1e-3) });
-            const oracle = oracleFor(est, q);
+            const oracle = oracleFor(est, q, sizes);
             const r = await opt.step(p, oracle, opt.init(p, seed), documented);
             const seen = oracle.kind === 'ranking' || oracle.kind === 'batch' ? r.queries : oracle.calls;
             if (r.queries !== documented || seen !== documented) {
@@ -118,7 +125,7 @@ export function estimatorLaws(subject: EstimatorSubject): Law[] {
           opts,
         ),
     },
-    ...(subject.build().response === 'values'
+    ...(subject.build(lawContext([3], testQuadratic(3, 0))).response === 'values'
       ? [
           {
             name: `${subject.name}: combine divides by each probe's realised scale (probes shortened as at the tuner's bounds)`,
@@ -136,8 +143,9 @@ export function estimatorLaws(subject: EstimatorSubject): Law[] {
                     const blocks = (): Params => shapes.map((shape, b) => ({ name: `b${b}`, shape, data: new Float32Array(shape.reduce((a, v) => a * v, 1)) }));
                     const n = shapes.reduce((a, shape) => a + shape.reduce((x, v) => x * v, 1), 0);
                     const f = testQuadratic(n, seed % 997, { linearOnly: true });
-                    const whole = await estimateOnce(subject.build(), blocks(), f, seed, undefined, 'exact');
-                    const cut = await estimateOnce(subject.build(), blocks(), f, seed, undefined, 'exact', shortenedTo);
+                    const ctx = lawContext(blocks().map((b) => b.data.length), f);
+                    const whole = await estimateOnce(subject.build(ctx), blocks(), f, seed, undefined, 'exact');
+                    const cut = await estimateOnce(subject.build(ctx), blocks(), f, seed, undefined, 'exact', shortenedTo);
                     let err = 0;
                     let size = 0;
                     whole.dense.forEach((v, i) => {
@@ -162,7 +170,7 @@ export function estimatorLaws(subject: EstimatorSubject): Law[] {
             const n = sizes.reduce((a, b) => a + b, 0);
             const q = testQuadratic(n, 7);
             const x0 = Array.from({ length: n }, (_, i) => Math.cos(3 * i + seed));
-            const est = subject.build();
+            const est = subject.build(lawContext(sizes, q));
             const p = paramsFrom(x0, sizes);
             const before = flatten(p);
             let state = est.init(p);
@@ -178,7 +186,7 @@ export function estimatorLaws(subject: EstimatorSubject): Law[] {
                 backend.perturbInPlace(probe.direction, probe.scale, z);
                 flatten(z).forEach((v, i) => (mags[i] = mags[i]! + 2 * Math.abs(v)));
               }
-              const r = await evaluateProbes(backend, p, batch, oracleFor(est, q), { step: 0, restore: exact ? 'exact' : 'reapply' });
+              const r = await evaluateProbes(backend, p, batch, oracleFor(est, q, sizes), { step: 0, restore: exact ? 'exact' : 'reapply' });
               const after = flatten(p);
               for (let i = 0; i < n; i++) {
                 const bound = exact ? 0 : 2 * (moved + 1) * U * (Math.abs(before[i]!) + mags[i]!);
@@ -205,12 +213,13 @@ export function estimatorLaws(subject: EstimatorSubject): Law[] {
               const N = 8000;
               for (const qseed of [1, 2]) {
                 const q = testQuadratic(n, qseed);
+                const ctx = lawContext([n], q);
                 const x0 = [0.5, -0.25, 1, 0.75];
                 const g = q.grad(x0.map((v) => Math.fround(v)));
                 const sum = new Float64Array(n);
                 const sum2 = new Float64Array(n);
                 for (let s = 0; s < N; s++) {
-                  const e = await estimateOnce(subject.build(), paramsFrom(x0, [n]), q, 1000 + s);
+                  const e = await estimateOnce(subject.build(ctx), paramsFrom(x0, [n]), q, 1000 + s);
                   for (let i = 0; i < n; i++) {
                     const v = e.dense[i]! / (subject.meanScale ?? 1);
                     sum[i] = sum[i]! + v;
@@ -237,13 +246,14 @@ export function estimatorLaws(subject: EstimatorSubject): Law[] {
         const N = 400;
         for (const qseed of [3, 4]) {
           const q = testQuadratic(n, qseed);
+          const ctx = lawContext([n], q);
           const x0 = [1, -1, 0.5, 2];
           const xf = x0.map((v) => Math.fround(v));
           const f0 = q.value(xf);
           let total = 0;
           for (let s = 0; s < N; s++) {
             const p = paramsFrom(x0, [n]);
-            const e = await estimateOnce(subject.build(), p, q, 5000 + s);
+            const e = await estimateOnce(subject.build(ctx), p, q, 5000 + s);
             // A gradient estimate is followed downhill; a final step (line search, comparison) is taken as is.
             const norm = Math.hypot(...e.dense) || 1;
             const eta = e.final ? -1 : 1e-3 / norm;

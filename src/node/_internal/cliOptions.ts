@@ -189,7 +189,7 @@ async function registryEntry(name: string): Promise<RegistryEntry> {
   // The registry is loaded at run time: src/ (and so the CLI's own imports) never depends on estimators/.
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   const { estimators } = (await import(new URL(`../../../estimators/index${ext}`, import.meta.url).href)) as { estimators: Record<string, RegistryEntry> };
-  const usable = Object.entries(estimators).filter(([, e]) => e.response !== 'valueAndGrad');
+  const usable = Object.entries(estimators).filter(([, e]) => e.response === 'values' || e.response === 'ranking');
   const entry = usable.find(([k]) => k === name)?.[1];
   if (entry === undefined) throw new UsageError(`unknown estimator "${name}"; the tuner can use: ${usable.map(([k]) => k).join(', ')}`);
   return entry;
