@@ -21,7 +21,8 @@ export interface DistributedOracleOptions {
   readonly queue: string;
   /**
    * How probes reach the workers. `'lean'`: one broadcast per round through a Redis function (Redis ≥ 7),
-   * tens of bytes per worker, answers aggregated in Redis — about 190 bytes on the wire per worker per MeZO step.
+   * tens of bytes per worker, answers aggregated in Redis — about 190 bytes on the wire per worker per MeZO step
+   * with 2 workers, 160 with 4.
    * `'bullmq'`: one BullMQ job per probe group and shard — about 4 KB per worker per step, but any Redis BullMQ
    * runs on, no server-side function, and every probe an inspectable job. The workers serve both.
    * @defaultValue 'lean'
