@@ -1,0 +1,219 @@
+import type { Combined, Estimator } from '../src/estimator.js';
+import { InvalidHyperparameter, InvalidInput, OracleMismatch } from '../src/errors.js';
+import { derivedSeed } from '../src/rng/derivedSeed.js';
+import type { Direction, Params, ProbeBatch, Responses, Update } from '../src/types.js';
+import { integerAtLeast, positive } from '../src/validate.js';
+import { advance, bestS, fullPoint, initialState, type EngineConfig } from './_internal/trustRegionEngine.js';
+import type { SubspaceTrustRegionState } from './_internal/trustRegionState.js';
+
+export type { SubspaceTrustRegionState } from './_internal/trustRegionState.js';
+
+/** Coordinate bounds: one number for every coordinate, or one per coordinate (flattened over the blocks). */
+export interface TrustRegionBounds {
+  readonly lower: number | ArrayLike<number>;
+  readonly upper: number | ArrayLike<number>;
+}
+
+/** Options of {@link subspaceTrustRegion}. */
+export interface SubspaceTrustRegionOptions {
+  /**
+   * p: the dimension of the subspace the quadratic model lives in. p = d (all parameters) is NEWUOA's method;
+   * p < d draws p-dimensional subspaces (the progress of the last ones kept, the rest random) and switches
+   * them as the model in one is exhausted, so work and memory per query are O(d p + p²) instead of O(d²).
+   * @defaultValue min(d, 100)
+   */
+  readonly subspaceDim?: number;
+  /**
+   * ρ_beg: the initial trust radius and spacing of the first interpolation points, in parameter units.
+   * @defaultValue 0.1 · max(1, ‖x0‖∞)
+   */
+  readonly radius?: number;
+  /**
+   * ρ_end: the smallest radius; when the model cannot make progress at this radius, the estimator restarts
+   * about the best point at ρ_beg in a new (rotated) subspace. @defaultValue 1e-6 · max(1, ‖x0‖∞)
+   */
+  readonly minRadius?: number;
+  /** Keep every query inside a box (BOBYQA-style for p = d; steps are shortened at the box otherwise). */
+  readonly bounds?: TrustRegionBounds;
+  /** Directions of progress of earlier subspaces kept in the next one (p < d). @defaultValue min(2, p − 1) */
+  readonly memory?: number;
+  /**
+   * Every query gets the same noise key (common random numbers: one minibatch or noise draw for the whole
+   * run, so the model sees one consistent function). When false each query gets its own. @defaultValue true
+   */
+  readonly commonRandomNumbers?: boolean;
+}
+
+const NOISE = 1;
+
+/**
+ * A model-based trust-region estimator in random subspaces: Powell's NEWUOA method — a quadratic model
+ * interpolating m = 2p + 1 evaluated points, updated by the least Frobenius norm change of its Hessian when
+ * a point is replaced, trust-region steps that minimise the model within a radius Δ, model-improvement steps
+ * that keep the points well poised, and the Δ/ρ radius rules — run in a p-dimensional subspace of the
+ * parameters. There is no learning rate: the radius adapts to how well the model predicts f.
+ *
+ * One query per step. Each step evaluates one point (an initial interpolation point, a trust-region step
+ * x_opt + d with ‖d‖ ≤ Δ minimising q, or a model-improvement step) and replaces an interpolation point by it;
+ * the update is `final` and moves the parameters to the best point evaluated so far (x ← x_opt), so f(x)
+ * never increases and the transform passed as `update` is not used (pass `identity()`).
+ *
+ *   q(s) = c + gᵀs + ½ sᵀ(Γ + Σⱼ μⱼ yⱼyⱼᵀ)s,   qᵤ(yⱼ) = f(yⱼ) for all j, ‖∇²q − ∇²q_old‖_F minimal;
+ *   d = argmin { q(s_opt + d) : ‖d‖ ≤ Δ },   ratio = (f(x_opt) − f(x_opt + d)) / (q(s_opt) − q(s_opt + d)),
+ *   Δ ← ½‖d‖ (ratio ≤ 0.1), max(½Δ, ‖d‖) (≤ 0.7), max(½Δ, 2‖d‖) (else), never below ρ; ρ ↓ when stuck.
+ *
+ * With p = d on the coordinate axes it follows NEWUOA (points x0 ± ρ_beg eᵢ first, 2d + 1 queries before the
+ * first model step). With p < d, a subspace spanned by the progress of the last `memory` subspaces and fresh
+ * seeded Gaussian directions is drawn whenever ρ would shrink in the current one, and its model starts from
+ * the previous model's curvature on the kept directions.
+ *
+ * Cost per query: O(d p) to place the point, O((m + p)²) for the model update (with m = 2p + 1: about
+ * 9p² + 6dp flops); a subspace switch or a shift of the model's base O((m + p)³). Memory: the KKT inverse,
+ * (3p + 2)² float64, plus the basis p × d float64 when p < d. Value reported: f(x_opt), the best value seen.
+ *
+ * @see M. J. D. Powell, "The NEWUOA software for unconstrained optimization without derivatives", 2006;
+ * "Least Frobenius norm updating of quadratic models that satisfy interpolation conditions", Math. Program.
+ * 100 (2004); BOBYQA (2009) for the bounds.
+ *
+ * @example
+ * ```ts
+ * import { identity, minimize } from 'zeroth';
+ * import { subspaceTrustRegion } from 'zeroth/estimators';
+ * const f = (x: Float32Array) => (x[0]! - 1) ** 2 + 10 * (x[1]! + x[0]!) ** 2;
+ * const r = await minimize(f, [0, 0], { estimator: subspaceTrustRegion(), update: identity(), budget: { queries: 60 } });
+ * r.x; // ≈ [1, −1]
+ * ```
+ */
+export function subspaceTrustRegion(options: SubspaceTrustRegionOptions = {}): Estimator<SubspaceTrustRegionState> {
+  const name = 'subspaceTrustRegion';
+  if (options === null || typeof options !== 'object') throw new InvalidHyperparameter('options', options, 'must be an object');
+  const subspaceDim = options.subspaceDim === undefined ? undefined : integerAtLeast('subspaceDim', options.subspaceDim, 1);
+  const radius = options.radius === undefined ? undefined : positive('radius', options.radius);
+  const minRadius = options.minRadius === undefined ? undefined : positive('minRadius', options.minRadius);
+  if (radius !== undefined && minRadius !== undefined && minRadius > radius) {
+    throw new InvalidHyperparameter('minRadius', minRadius, `must be ≤ radius (${radius})`);
+  }
+  const memoryOption = options.memory === undefined ? undefined : integerAtLeast('memory', options.memory, 0);
+  const crn = options.commonRandomNumbers ?? true;
+  if (typeof crn !== 'boolean') throw new InvalidHyperparameter('commonRandomNumbers', crn, 'must be true or false');
+  const bounds = options.bounds;
+  if (bounds !== undefined && (bounds === null || typeof bounds !== 'object')) {
+    throw new InvalidHyperparameter('bounds', bounds, 'must be { lower, upper } with numbers or arrays');
+  }
+
+  const configs = new Map<number, EngineConfig>();
+  const configFor = (d: number): EngineConfig => {
+    let c = configs.get(d);
+    if (c === undefined) {
+      const p = Math.min(subspaceDim ?? Math.min(d, 100), d);
+      const [lower, upper] = bounds === undefined ? [undefined, undefined] : boundsFor(bounds, d);
+      c = {
+        subspaceDim: p,
+        rhoBeg: radius ?? { relative: 0.1 },
+        rhoEnd: minRadius ?? { relative: 1e-6 },
+        lower,
+        upper,
+        switchEvery: Infinity,
+        memory: Math.min(memoryOption ?? 2, Math.max(p - 1, 0)),
+        numPoints: (q) => 2 * q + 1,
+      };
+      configs.set(d, c);
+    }
+    return c;
+  };
+
+  return {
+    name,
+    response: 'values',
+    queriesPerStep: () => 1,
+    init(params: Params): SubspaceTrustRegionState {
+      const x0 = flatten(params);
+      for (let i = 0; i < x0.length; i++) {
+        if (!Number.isFinite(x0[i]!)) throw new InvalidInput('params', `element ${i} is ${x0[i]}`, 'Start from finite parameters.');
+      }
+      return initialState(x0, configFor(x0.length));
+    },
+    propose(state: SubspaceTrustRegionState, params: Params, seed: number): ProbeBatch {
+      const target = fullPoint(state, state.pending.s);
+      const direction = towards(params, target);
+      const noiseKey = crn && state.steps > 0 ? state.noiseKey : derivedSeed(seed, 0, NOISE);
+      return { response: 'values', probes: [{ direction, scale: 1, noiseKey }] };
+    },
+    combine(state: SubspaceTrustRegionState, batch: ProbeBatch, responses: Responses, params: Params): Combined<SubspaceTrustRegionState> {
+      if (responses.kind !== 'values') throw new OracleMismatch(name, 'values', responses.kind);
+      if (batch.probes.length !== 1 || responses.values.length !== 1) {
+        throw new InvalidInput('batch', `it has ${batch.probes.length} probes, not 1`, 'Pass the batch this estimator proposed.');
+      }
+      const f = responses.values[0]!;
+      const probe = batch.probes[0]!;
+      let start = state;
+      if (state.steps === 0) start = { ...state, seed: probe.noiseKey, noiseKey: probe.noiseKey };
+      // A probe shortened by the caller (the tuner's box) was evaluated part of the way from x_opt.
+      let s = state.pending.s;
+      if (probe.scale !== 1 && Number.isFinite(probe.scale)) {
+        const sopt = bestS(state);
+        s = Float64Array.from(s, (v, k) => sopt[k]! + probe.scale * (v - sopt[k]!));
+      }
+      const next = advance(start, f, configFor(state.dim), s);
+      const moved = !(next.fopt >= state.fopt);
+      const update: Update = moved ? { kind: 'dense', blocks: denseBlocks(params, towardsValues(params, fullPoint(next, bestS(next)))) } : { kind: 'implicit', terms: [] };
+      return { state: next, update, value: next.fopt, final: true };
+    },
+  };
+}
+
+function boundsFor(b: TrustRegionBounds, d: number): [Float64Array, Float64Array] {
+  const expand = (v: number | ArrayLike<number>, what: string): Float64Array => {
+    if (typeof v === 'number') {
+      if (Number.isNaN(v)) throw new InvalidHyperparameter(`bounds.${what}`, v, 'must be a number or an array of numbers');
+      return new Float64Array(d).fill(v);
+    }
+    if (v === null || typeof v !== 'object' || v.length !== d) {
+      throw new InvalidHyperparameter(`bounds.${what}`, v, `must be a number or have one entry per parameter (${d})`);
+    }
+    return Float64Array.from(v);
+  };
+  const lower = expand(b.lower, 'lower');
+  const upper = expand(b.upper, 'upper');
+  for (let i = 0; i < d; i++) {
+    if (!(lower[i]! < upper[i]!)) throw new InvalidHyperparameter('bounds', `[${lower[i]}, ${upper[i]}] at ${i}`, 'needs lower < upper for every coordinate');
+  }
+  return [lower, upper];
+}
+
+function flatten(params: Params): Float64Array {
+  const d = params.reduce((n, b) => n + b.data.length, 0);
+  const out = new Float64Array(d);
+  let o = 0;
+  for (const b of params) {
+    out.set(b.data, o);
+    o += b.data.length;
+  }
+  return out;
+}
+
+/** target − params, per element. */
+function towardsValues(params: Params, target: Float64Array): Float64Array {
+  const out = new Float64Array(target.length);
+  let o = 0;
+  for (const b of params) {
+    for (let i = 0; i < b.data.length; i++) out[o + i] = target[o + i]! - b.data[i]!;
+    o += b.data.length;
+  }
+  return out;
+}
+
+function denseBlocks(params: Params, v: Float64Array): Float32Array[] {
+  let o = 0;
+  return params.map((b) => {
+    const out = Float32Array.from(v.subarray(o, o + b.data.length));
+    o += b.data.length;
+    return out;
+  });
+}
+
+function towards(params: Params, target: Float64Array): Direction {
+  const v = towardsValues(params, target);
+  if (v.every((x) => x === 0)) return { kind: 'none' };
+  return { kind: 'dense', blocks: denseBlocks(params, v) };
+}
