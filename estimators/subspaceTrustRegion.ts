@@ -3,10 +3,15 @@ import { InvalidHyperparameter, InvalidInput, OracleMismatch } from '../src/erro
 import { derivedSeed } from '../src/rng/derivedSeed.js';
 import type { Direction, Params, ProbeBatch, Responses, Update } from '../src/types.js';
 import { integerAtLeast, positive } from '../src/validate.js';
+import { differenceStep, gradientAdvance, gradientInitial, gradientTarget, type GradientConfig, type GradientState } from './_internal/gradientSubspaceEngine.js';
 import { advance, bestS, fullPoint, initialState, type EngineConfig } from './_internal/trustRegionEngine.js';
-import type { SubspaceTrustRegionState } from './_internal/trustRegionState.js';
+import type { InterpolationState } from './_internal/trustRegionState.js';
 
-export type { SubspaceTrustRegionState } from './_internal/trustRegionState.js';
+export type { GradientState } from './_internal/gradientSubspaceEngine.js';
+export type { InterpolationState } from './_internal/trustRegionState.js';
+
+/** State of {@link subspaceTrustRegion}: plain data, one of its two modes. */
+export type SubspaceTrustRegionState = InterpolationState | GradientState;
 
 /** Coordinate bounds: one number for every coordinate, or one per coordinate (flattened over the blocks). */
 export interface TrustRegionBounds {
@@ -17,10 +22,19 @@ export interface TrustRegionBounds {
 /** Options of {@link subspaceTrustRegion}. */
 export interface SubspaceTrustRegionOptions {
   /**
-   * p: the dimension of the subspace the quadratic model lives in. p = d (all parameters) is NEWUOA's method;
-   * p < d draws p-dimensional subspaces (the progress of the last ones kept, the rest random) and switches
-   * them as the model in one is exhausted, so work and memory per query are O(d p + p²) instead of O(d²).
-   * @defaultValue min(d, 100)
+   * Which subspace the quadratic model lives in:
+   * - `'random'`: Powell's interpolation model (NEWUOA) in the span of p seeded directions — the coordinate
+   *   axes when p = d — switched for a new subspace (keeping the progress of the last ones) when the model
+   *   in the current one is exhausted;
+   * - `'gradient'`: the span of a forward-difference gradient (d queries) and the last p − 1 steps, with
+   *   secant curvature (conjugate gradients' subspace): O(p) work per query, for large d.
+   * @defaultValue 'random' when d ≤ 100, else 'gradient'
+   */
+  readonly subspace?: 'random' | 'gradient';
+  /**
+   * p: the dimension of that subspace. With `'random'`, p = d (all parameters) is NEWUOA's method, and p < d
+   * makes work and memory per query O(d p + p²) instead of O(d²).
+   * @defaultValue d with 'random' (at most 100), 8 with 'gradient'
    */
   readonly subspaceDim?: number;
   /**
@@ -101,6 +115,21 @@ export function subspaceTrustRegion(options: SubspaceTrustRegionOptions = {}): E
     throw new InvalidHyperparameter('bounds', bounds, 'must be { lower, upper } with numbers or arrays');
   }
 
+  const subspace = options.subspace;
+  if (subspace !== undefined && subspace !== 'random' && subspace !== 'gradient') {
+    throw new InvalidHyperparameter('subspace', subspace, "must be 'random' or 'gradient'");
+  }
+  const modeFor = (d: number): 'random' | 'gradient' => subspace ?? (d <= 100 ? 'random' : 'gradient');
+  const gradientConfigs = new Map<number, GradientConfig>();
+  const gradientConfigFor = (d: number): GradientConfig => {
+    let c = gradientConfigs.get(d);
+    if (c === undefined) {
+      const [lower, upper] = bounds === undefined ? [undefined, undefined] : boundsFor(bounds, d);
+      c = { p: Math.min(subspaceDim ?? 8, d + 1), rhoBeg: radius ?? { relative: 0.1 }, rhoEnd: minRadius ?? { relative: 1e-6 }, lower, upper };
+      gradientConfigs.set(d, c);
+    }
+    return c;
+  };
   const configs = new Map<number, EngineConfig>();
   const configFor = (d: number): EngineConfig => {
     let c = configs.get(d);
@@ -131,13 +160,21 @@ export function subspaceTrustRegion(options: SubspaceTrustRegionOptions = {}): E
       for (let i = 0; i < x0.length; i++) {
         if (!Number.isFinite(x0[i]!)) throw new InvalidInput('params', `element ${i} is ${x0[i]}`, 'Start from finite parameters.');
       }
-      return initialState(x0, configFor(x0.length));
+      return modeFor(x0.length) === 'gradient' ? gradientInitial(x0, gradientConfigFor(x0.length)) : initialState(x0, configFor(x0.length));
     },
     propose(state: SubspaceTrustRegionState, params: Params, seed: number): ProbeBatch {
-      const target = fullPoint(state, state.pending.s);
-      const direction = towards(params, target);
       const noiseKey = crn && state.steps > 0 ? state.noiseKey : derivedSeed(seed, 0, NOISE);
-      return { response: 'values', probes: [{ direction, scale: 1, noiseKey }] };
+      if (state.mode === 'gradient') {
+        const config = gradientConfigFor(state.dim);
+        if (state.pending.kind === 'difference' && sameAs(params, state.x)) {
+          const i = state.index;
+          const { block, index } = locate(params, i);
+          return { response: 'values', probes: [{ direction: { kind: 'coordinate', block, index }, scale: differenceStep(state, i, config), noiseKey }] };
+        }
+        return { response: 'values', probes: [{ direction: towards(params, gradientTarget(state, config)), scale: 1, noiseKey }] };
+      }
+      const target = fullPoint(state, state.pending.s);
+      return { response: 'values', probes: [{ direction: towards(params, target), scale: 1, noiseKey }] };
     },
     combine(state: SubspaceTrustRegionState, batch: ProbeBatch, responses: Responses, params: Params): Combined<SubspaceTrustRegionState> {
       if (responses.kind !== 'values') throw new OracleMismatch(name, 'values', responses.kind);
@@ -146,20 +183,68 @@ export function subspaceTrustRegion(options: SubspaceTrustRegionOptions = {}): E
       }
       const f = responses.values[0]!;
       const probe = batch.probes[0]!;
-      let start = state;
-      if (state.steps === 0) start = { ...state, seed: probe.noiseKey, noiseKey: probe.noiseKey };
+      const first = state.steps === 0 ? { seed: probe.noiseKey, noiseKey: probe.noiseKey } : {};
+      if (state.mode === 'gradient') {
+        const at = pointOf(params, probe);
+        const next = gradientAdvance({ ...state, ...first }, f, at, gradientConfigFor(state.dim));
+        const moved = !(next.fopt >= state.fopt);
+        return { state: next, update: moved ? moveTo(params, next.x) : STAY, value: next.fopt, final: true };
+      }
       // A probe shortened by the caller (the tuner's box) was evaluated part of the way from x_opt.
       let s = state.pending.s;
       if (probe.scale !== 1 && Number.isFinite(probe.scale)) {
         const sopt = bestS(state);
         s = Float64Array.from(s, (v, k) => sopt[k]! + probe.scale * (v - sopt[k]!));
       }
-      const next = advance(start, f, configFor(state.dim), s);
+      const next = advance({ ...state, ...first }, f, configFor(state.dim), s);
       const moved = !(next.fopt >= state.fopt);
-      const update: Update = moved ? { kind: 'dense', blocks: denseBlocks(params, towardsValues(params, fullPoint(next, bestS(next)))) } : { kind: 'implicit', terms: [] };
-      return { state: next, update, value: next.fopt, final: true };
+      return { state: next, update: moved ? moveTo(params, fullPoint(next, bestS(next))) : STAY, value: next.fopt, final: true };
     },
   };
+}
+
+const STAY: Update = { kind: 'implicit', terms: [] };
+
+function moveTo(params: Params, target: Float64Array): Update {
+  return { kind: 'dense', blocks: denseBlocks(params, towardsValues(params, target)) };
+}
+
+/** The point a probe evaluated: params + scale · direction (float64 of the float32 result). */
+function pointOf(params: Params, probe: { readonly direction: Direction; readonly scale: number }): Float64Array {
+  const x = flatten(params);
+  const d = probe.direction;
+  if (d.kind === 'coordinate') {
+    let o = 0;
+    for (let b = 0; b < d.block; b++) o += params[b]!.data.length;
+    x[o + d.index] = Math.fround(x[o + d.index]! + probe.scale);
+  } else if (d.kind === 'dense') {
+    let o = 0;
+    d.blocks.forEach((v, b) => {
+      const n = params[b]!.data.length;
+      if (v !== undefined) for (let i = 0; i < n; i++) x[o + i] = Math.fround(x[o + i]! + Math.fround(probe.scale * v[i]!));
+      o += n;
+    });
+  }
+  return x;
+}
+
+function sameAs(params: Params, x: Float64Array): boolean {
+  let o = 0;
+  for (const b of params) {
+    for (let i = 0; i < b.data.length; i++) if (b.data[i] !== x[o + i]) return false;
+    o += b.data.length;
+  }
+  return true;
+}
+
+function locate(params: Params, flat: number): { block: number; index: number } {
+  let i = flat;
+  for (let b = 0; b < params.length; b++) {
+    const n = params[b]!.data.length;
+    if (i < n) return { block: b, index: i };
+    i -= n;
+  }
+  throw new InvalidInput('params', `they have fewer than ${flat + 1} elements`, 'Pass the parameters the estimator was initialised with.');
 }
 
 function boundsFor(b: TrustRegionBounds, d: number): [Float64Array, Float64Array] {

@@ -11,7 +11,7 @@ import { kktInverse, kktOrder, replacementDenominator, replacementTerms, replace
 import { lagrangeStep } from './lagrangeStep.js';
 import { modelHessianTimes, modelValue, shiftModel, type QuadraticModel } from './quadraticModel.js';
 import { subspaceBasis } from './subspaceBasis.js';
-import { copyState, type Pending, type SubspaceTrustRegionState, type Work } from './trustRegionState.js';
+import { copyState, type Pending, type InterpolationState, type Work } from './trustRegionState.js';
 import { trustRegionStep } from './trustRegionStep.js';
 import { derivedSeed } from '../../src/rng/derivedSeed.js';
 
@@ -33,10 +33,14 @@ export interface EngineConfig {
   readonly numPoints: (p: number) => number;
 }
 
-const NONE: Pending = { kind: 'init', s: new Float64Array(0), knew: -1, predicted: 0, dnorm: 0 };
+/** Initial radius after noise was found, relative to ρ_beg. */
+const NOISY_RADIUS = 10;
+const NONE: Pending = { kind: 'init', s: new Float64Array(0), knew: -1, predicted: 0, dnorm: 0, repeats: 1 };
+/** Most evaluations averaged per point under noise. */
+const MAX_REPEATS = 64;
 
 /** The initial state at x0 (the first pending point is x0 itself). */
-export function initialState(x0: Float64Array, config: EngineConfig): SubspaceTrustRegionState {
+export function initialState(x0: Float64Array, config: EngineConfig): InterpolationState {
   const d = x0.length;
   const p = Math.min(config.subspaceDim ?? d, d);
   const m = Math.min(Math.max(config.numPoints(p), p + 2), ((p + 1) * (p + 2)) / 2);
@@ -55,6 +59,7 @@ export function initialState(x0: Float64Array, config: EngineConfig): SubspaceTr
     rhoBeg = Math.min(rhoBeg, 0.25 * range);
   }
   return {
+    mode: 'interpolation',
     dim: d,
     p,
     m,
@@ -83,13 +88,17 @@ export function initialState(x0: Float64Array, config: EngineConfig): SubspaceTr
     memory: [],
     epochStart: Float64Array.from(xbase),
     fEpochStart: NaN,
-    noiseSd: 0,
+    noisy: false,
+    reproducible: false,
+    noiseStats: new Float64Array(2),
+    repeats: 1,
+    acc: new Float64Array(3),
     steps: 0,
   };
 }
 
 /** The full-space point x_base + Q s (float64). */
-export function fullPoint(state: SubspaceTrustRegionState, s: Float64Array, out = new Float64Array(state.dim)): Float64Array {
+export function fullPoint(state: InterpolationState, s: Float64Array, out = new Float64Array(state.dim)): Float64Array {
   const { dim: d, p, basis, xbase } = state;
   out.set(xbase);
   if (basis === null) {
@@ -106,7 +115,7 @@ export function fullPoint(state: SubspaceTrustRegionState, s: Float64Array, out 
 }
 
 /** The best point in subspace coordinates. */
-export function bestS(state: SubspaceTrustRegionState): Float64Array {
+export function bestS(state: InterpolationState): Float64Array {
   return state.points.slice(state.kopt * state.p, state.kopt * state.p + state.p);
 }
 
@@ -114,7 +123,7 @@ export function bestS(state: SubspaceTrustRegionState): Float64Array {
  * Takes f at the pending point (`s` is where it was actually evaluated, in subspace coordinates, when the
  * caller had to move it, e.g. shortened at a bound) and returns the next state.
  */
-export function advance(state: SubspaceTrustRegionState, f: number, config: EngineConfig, s: Float64Array = state.pending.s): SubspaceTrustRegionState {
+export function advance(state: InterpolationState, f: number, config: EngineConfig, s: Float64Array = state.pending.s): InterpolationState {
   const w = copyState(state);
   if (w.h !== null && w.h[w.h.length - 1] !== w.hVersion) {
     // H was advanced past this state by a later step (the state is being reused): rebuild it.
@@ -126,12 +135,67 @@ export function advance(state: SubspaceTrustRegionState, f: number, config: Engi
     setH(w, h);
   }
   w.steps++;
+  const pending = state.pending;
+  // Under noise a point's value is the mean of `repeats` evaluations: gather them first.
+  w.acc[0] = w.acc[0]! + f;
+  w.acc[1] = w.acc[1]! + f * f;
+  w.acc[2] = w.acc[2]! + 1;
+  if (w.acc[2]! < pending.repeats) return w;
+  const n = w.acc[2]!;
+  const mean = w.acc[0]! / n;
+  if (n > 1) {
+    w.noiseStats[0] = w.noiseStats[0]! + Math.max(0, w.acc[1]! - n * mean * mean);
+    w.noiseStats[1] = w.noiseStats[1]! + n - 1;
+  }
+  w.acc.fill(0);
   w.nf++;
-  const kind = state.pending.kind;
-  if (kind === 'init') afterInit(w, f, s, config);
-  else if (kind === 'trust') afterTrust(w, f, s, config);
-  else afterGeometry(w, f, s, config);
+  const kind = pending.kind;
+  if (kind === 'init') afterInit(w, mean, s, config);
+  else if (kind === 'trust') afterTrust(w, mean, s, config);
+  else if (kind === 'check') afterCheck(w, mean, config);
+  else afterGeometry(w, mean, s, config);
   return w;
+}
+
+/** The noise standard deviation estimated from repeated evaluations (0 before any). */
+export function noiseSd(state: InterpolationState): number {
+  return state.noiseStats[1]! > 0 ? Math.sqrt(state.noiseStats[0]! / state.noiseStats[1]!) : 0;
+}
+
+/**
+ * The best point evaluated again (when ρ was about to shrink): a different value means the evaluations are
+ * noisy (an oracle that ignores the noise key, or a non-deterministic objective). Then the subspace starts
+ * again at a radius where steps change f by more than the noise, averaging repeated evaluations per point.
+ */
+function afterCheck(w: Work, f: number, config: EngineConfig): void {
+  const fopt = w.fopt;
+  const d = f - fopt;
+  if (Math.abs(d) <= 1e-9 * Math.max(Math.abs(fopt), Number.MIN_VALUE)) {
+    w.reproducible = true;
+    reduceRho(w, config, 0, true);
+    return;
+  }
+  w.noisy = true;
+  w.noiseStats[0] = w.noiseStats[0]! + 0.5 * d * d;
+  w.noiseStats[1] = w.noiseStats[1]! + 1;
+  // The best value is now the mean of both evaluations.
+  setValue(w, w.kopt, 0.5 * (fopt + f));
+  w.fopt = w.values[w.kopt]!;
+  newSubspace(w, config, Math.max(w.rho, NOISY_RADIUS * w.rhoBeg));
+}
+
+/** Changes the value of point k, and the model by the same change times ℓ_k. */
+function setValue(w: Work, k: number, v: number): void {
+  const { p, m } = w;
+  const change = v - w.values[k]!;
+  w.values[k] = v;
+  if (w.model === null || w.h === null) return;
+  const n = kktOrder(m, p);
+  const h = w.h;
+  const model = w.model;
+  for (let i = 0; i < m; i++) model.mu[i] = model.mu[i]! + change * h[i * n + k]!;
+  for (let a = 0; a < p; a++) model.g[a] = model.g[a]! + change * h[(m + 1 + a) * n + k]!;
+  w.model = { ...model, c: model.c + change * h[m * n + k]! };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -153,7 +217,7 @@ function afterInit(w: Work, f: number, s: Float64Array, config: EngineConfig): v
     w.kopt = j;
   }
   if (w.filled < m) {
-    w.pending = { kind: 'init', s: initPoint(w, w.filled, config), knew: -1, predicted: 0, dnorm: 0 };
+    w.pending = { kind: 'init', s: initPoint(w, w.filled, config), knew: -1, predicted: 0, dnorm: 0, repeats: w.repeats };
     return;
   }
   if (!buildModel(w, w.model?.gamma)) {
@@ -307,7 +371,9 @@ function trustStep(w: Work, config: EngineConfig, depth: number): void {
     s = d.slice();
   }
   // The model change is unaffected by the shift: q(s_opt + d) − q(s_opt).
-  w.pending = { kind: 'trust', s, knew: -1, predicted: step.predicted, dnorm };
+  const sd = noiseSd(w);
+  if (w.noisy && sd > 0) w.repeats = Math.max(w.repeats, Math.min(MAX_REPEATS, Math.ceil((sd / (0.5 * -step.predicted)) ** 2)));
+  w.pending = { kind: 'trust', s, knew: -1, predicted: step.predicted, dnorm, repeats: w.repeats };
 }
 
 function afterTrust(w: Work, f: number, s: Float64Array, config: EngineConfig): void {
@@ -379,7 +445,7 @@ function geometryOrReduce(w: Work, config: EngineConfig, dnorm: number, depth: n
     const cand = lagrangeStep(w.h!, w.points, m, p, knew, w.kopt, dstep, clip);
     const s = new Float64Array(p);
     for (let k = 0; k < p; k++) s[k] = sopt[k]! + cand.d[k]!;
-    w.pending = { kind: 'geometry', s, knew, predicted: 0, dnorm: 0 };
+    w.pending = { kind: 'geometry', s, knew, predicted: 0, dnorm: 0, repeats: w.repeats };
     return;
   }
   if (w.ratio > 0 || Math.max(w.delta, dnorm) > w.rho) {
@@ -402,7 +468,19 @@ function afterGeometry(w: Work, f: number, s: Float64Array, config: EngineConfig
   trustStep(w, config, 0);
 }
 
-function reduceRho(w: Work, config: EngineConfig, depth: number): void {
+function reduceRho(w: Work, config: EngineConfig, depth: number, checked = false): void {
+  if (!checked && !w.noisy && !w.reproducible) {
+    // Before the radius shrinks: is the best value reproducible?
+    w.pending = { kind: 'check', s: bestS(w), knew: -1, predicted: 0, dnorm: 0, repeats: 1 };
+    return;
+  }
+  if (w.noisy && w.repeats < MAX_REPEATS) {
+    // Under noise the model is refined by averaging more, not by shrinking the radius below the noise level.
+    w.repeats = Math.min(MAX_REPEATS, 2 * w.repeats);
+    w.nfsav = w.nf;
+    trustStep(w, config, depth);
+    return;
+  }
   if (w.rho > w.rhoEnd) {
     w.delta = 0.5 * w.rho;
     const ratio = w.rho / w.rhoEnd;
@@ -511,7 +589,7 @@ function newSubspace(w: Work, config: EngineConfig, rho: number): void {
   w.nf = 0;
   w.nfsav = 0;
   w.diffs.fill(0);
-  w.pending = { kind: 'init', s: initPoint(w, 1, config), knew: -1, predicted: 0, dnorm: 0 };
+  w.pending = { kind: 'init', s: initPoint(w, 1, config), knew: -1, predicted: 0, dnorm: 0, repeats: w.repeats };
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
 import type { QuadraticModel } from './quadraticModel.js';
 
 /** What the next query is for. */
-export type PendingKind = 'init' | 'trust' | 'geometry' | 'repeat';
+export type PendingKind = 'init' | 'trust' | 'geometry' | 'check';
 
 /** The point the next step evaluates, in subspace coordinates relative to the base. */
 export interface Pending {
@@ -19,10 +19,13 @@ export interface Pending {
   readonly predicted: number;
   /** min(Δ, ‖s − s_opt‖) for trust steps, else 0. */
   readonly dnorm: number;
+  /** Evaluations to average at this point (1 unless evaluations were found to be noisy). */
+  readonly repeats: number;
 }
 
-/** State of {@link subspaceTrustRegion}: plain data (numbers, typed arrays, nested plain objects). */
-export interface SubspaceTrustRegionState {
+/** State of the interpolation mode of `subspaceTrustRegion`: plain data (numbers, typed arrays, plain objects). */
+export interface InterpolationState {
+  readonly mode: 'interpolation';
   /** Number of parameters d. */
   readonly dim: number;
   /** Subspace dimension p. */
@@ -73,17 +76,27 @@ export interface SubspaceTrustRegionState {
   /** The best point when the current subspace started (for the progress direction), length d. */
   readonly epochStart: Float64Array;
   readonly fEpochStart: number;
-  /** Noise: estimated standard deviation of repeated evaluations (0 = none seen). */
-  readonly noiseSd: number;
+  /**
+   * Noise. `noisy` once a repeated evaluation of the best point disagreed (checked whenever ρ would shrink);
+   * `noiseStats` = (Σ squared deviations from point means, degrees of freedom) of all repeated evaluations,
+   * so σ² = noiseStats[0] / noiseStats[1]; `repeats` = evaluations averaged per new point; `acc` = (sum, sum of
+   * squares, count) of the evaluations of the pending point so far.
+   */
+  readonly noisy: boolean;
+  /** True once a repeated evaluation of the best point reproduced its value (then it is not checked again). */
+  readonly reproducible: boolean;
+  readonly noiseStats: Float64Array;
+  readonly repeats: number;
+  readonly acc: Float64Array;
   /** Steps taken (queries answered). */
   readonly steps: number;
 }
 
 /** A deep copy whose typed arrays can be written. */
-export type Work = { -readonly [K in keyof SubspaceTrustRegionState]: SubspaceTrustRegionState[K] };
+export type Work = { -readonly [K in keyof InterpolationState]: InterpolationState[K] };
 
 /** Copies every array of the state except H (shared, versioned: see `h`). */
-export function copyState(s: SubspaceTrustRegionState): Work {
+export function copyState(s: InterpolationState): Work {
   return {
     ...s,
     basis: s.basis,
@@ -93,6 +106,8 @@ export function copyState(s: SubspaceTrustRegionState): Work {
     model: s.model === null ? null : { c: s.model.c, g: s.model.g.slice(), gamma: s.model.gamma.slice(), mu: s.model.mu.slice() },
     h: s.h,
     diffs: s.diffs.slice(),
+    noiseStats: s.noiseStats.slice(),
+    acc: s.acc.slice(),
     memory: s.memory,
     epochStart: s.epochStart,
   };
