@@ -102,7 +102,8 @@ export function fullPoint(state: InterpolationState, s: Float64Array, out = new 
   const { dim: d, p, basis, xbase } = state;
   out.set(xbase);
   if (basis === null) {
-    for (let i = 0; i < d; i++) out[i] = out[i]! + s[i]!;
+    // The coordinate axes (p = d), or the first point of a subspace not drawn yet (s = 0).
+    for (let i = 0; i < Math.min(p, d); i++) out[i] = out[i]! + s[i]!;
     return out;
   }
   for (let k = 0; k < p; k++) {
