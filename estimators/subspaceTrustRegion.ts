@@ -173,7 +173,7 @@ export function subspaceTrustRegion(options: SubspaceTrustRegionOptions = {}): E
         }
         return { response: 'values', probes: [{ direction: towards(params, gradientTarget(state, config)), scale: 1, noiseKey }] };
       }
-      const target = fullPoint(state, state.pending.s);
+      const target = state.pending.kind === 'check' ? state.bestPoint : fullPoint(state, state.pending.s);
       return { response: 'values', probes: [{ direction: towards(params, target), scale: 1, noiseKey }] };
     },
     combine(state: SubspaceTrustRegionState, batch: ProbeBatch, responses: Responses, params: Params): Combined<SubspaceTrustRegionState> {
@@ -196,9 +196,9 @@ export function subspaceTrustRegion(options: SubspaceTrustRegionOptions = {}): E
         const sopt = bestS(state);
         s = Float64Array.from(s, (v, k) => sopt[k]! + probe.scale * (v - sopt[k]!));
       }
-      const next = advance({ ...state, ...first }, f, configFor(state.dim), s);
+      const next = advance({ ...state, ...first }, f, configFor(state.dim), s, pointOf(params, probe));
       const moved = !(next.fopt >= state.fopt);
-      return { state: next, update: moved ? moveTo(params, fullPoint(next, bestS(next))) : STAY, value: next.fopt, final: true };
+      return { state: next, update: moved ? moveTo(params, next.bestPoint) : STAY, value: next.fopt, final: true };
     },
   };
 }

@@ -9,8 +9,8 @@ import type { Curve } from './metrics.js';
 /** One line of a plot. */
 export interface Series {
   readonly name: string;
-  /** 'zeroth' lines are solid, 'scipy' dashed, 'first-order' dotted. */
-  readonly group: 'zeroth' | 'scipy' | 'first-order';
+  /** 'zeroth' lines are solid, 'peer' dashed, 'first-order' dotted. */
+  readonly group: 'zeroth' | 'peer' | 'first-order';
   readonly curve: Curve;
 }
 
@@ -32,7 +32,7 @@ export function curveSpec(title: string, series: readonly Series[], target?: num
         strokeDash: {
           field: 'group',
           type: 'nominal',
-          scale: { domain: ['zeroth', 'scipy', 'first-order'], range: [[1, 0], [6, 3], [2, 2]] },
+          scale: { domain: ['zeroth', 'peer', 'first-order'], range: [[1, 0], [6, 3], [2, 2]] },
           legend: { title: null },
         },
       },

@@ -31,10 +31,27 @@ export function stateBytes(value: unknown, seen = new Set<unknown>()): number {
   return n;
 }
 
-/** The oracle `minimize` builds for an estimator's response kind. */
-export function oracleFor(response: string, inst: Instance): Oracle<Params> {
+/** Time spent inside the objective, for the optimizer-overhead figure. */
+export interface ObjectiveClock {
+  ms: number;
+  calls: number;
+}
+
+/**
+ * The oracle `minimize` builds for an estimator's response kind. Under fresh noise every query gets a new
+ * noise seed (derived from `seed` and a call counter), whatever key the estimator passed; `clock` sums the
+ * time spent in the objective.
+ */
+export function oracleFor(response: string, inst: Instance, seed = 0, clock: ObjectiveClock = { ms: 0, calls: 0 }): Oracle<Params> {
   const p = inst.problem;
-  const value = valueOracle((ps: Params, c: EvalContext) => p.value(ps[0]!.data, c));
+  const context = (c: EvalContext): EvalContext => (inst.noise === 'fresh' ? { noiseSeed: (seed * 0x85ebca6b + 0x9e3779b9 * (clock.calls + 1)) >>> 0, step: c.step } : c);
+  const value = valueOracle((ps: Params, c: EvalContext) => {
+    const t = performance.now();
+    const v = p.value(ps[0]!.data, context(c));
+    clock.ms += performance.now() - t;
+    clock.calls++;
+    return v;
+  });
   if (response === 'ranking') return rankingFromValues(value);
   if (response === 'valueAndGrad') {
     const grad = p.grad;
@@ -59,7 +76,8 @@ export async function runZeroth(task: Task, timeLimitMs = Infinity): Promise<Run
   // The backends produce the same bits for every perturbation; wasm is only faster at large d.
   const backend = p.dim >= 1000 ? defaultBackend() : cpuBackend();
   const opt = optimizer({ estimator: built.estimator, update: built.update, backend });
-  const oracle = oracleFor(built.estimator.response, inst);
+  const clock: ObjectiveClock = { ms: 0, calls: 0 };
+  const oracle = oracleFor(built.estimator.response, inst, task.seed, clock);
   const recorder = new CurveRecorder(checkpointGrid(task.budget));
   const subopt = (): number => relativeSuboptimality(inst.truth(params[0]!.data), inst.fStar, f0);
 
@@ -137,6 +155,7 @@ export async function runZeroth(task: Task, timeLimitMs = Infinity): Promise<Run
     queries,
     steps,
     wallMs: roundSig(wallMs, 4),
+    objectiveMs: roundSig(clock.ms, 4),
     stateBytes: maxBytes,
     curve: { queries: recorder.queries, subopt: recorder.subopt },
     stoppedBy,

@@ -93,6 +93,7 @@ export function initialState(x0: Float64Array, config: EngineConfig): Interpolat
     noiseStats: new Float64Array(2),
     repeats: 1,
     acc: new Float64Array(3),
+    bestPoint: Float64Array.from(xbase, (v) => Math.fround(v)),
     steps: 0,
   };
 }
@@ -124,7 +125,10 @@ export function bestS(state: InterpolationState): Float64Array {
  * Takes f at the pending point (`s` is where it was actually evaluated, in subspace coordinates, when the
  * caller had to move it, e.g. shortened at a bound) and returns the next state.
  */
-export function advance(state: InterpolationState, f: number, config: EngineConfig, s: Float64Array = state.pending.s): InterpolationState {
+/**
+ * @param at - the float32 point actually evaluated (to keep the best one exactly); `s` its subspace coordinates
+ */
+export function advance(state: InterpolationState, f: number, config: EngineConfig, s: Float64Array = state.pending.s, at?: Float64Array): InterpolationState {
   const w = copyState(state);
   if (w.h !== null && w.h[w.h.length - 1] !== w.hVersion) {
     // H was advanced past this state by a later step (the state is being reused): rebuild it.
@@ -151,10 +155,15 @@ export function advance(state: InterpolationState, f: number, config: EngineConf
   w.acc.fill(0);
   w.nf++;
   const kind = pending.kind;
-  if (kind === 'init') afterInit(w, mean, s, config);
+  const before = w.fopt;
+  if (kind === 'check') {
+    // Conclusive only at exactly the same float32 point as f_opt's evaluation.
+    const same = at === undefined || at.every((v, i) => v === state.bestPoint[i]);
+    afterCheck(w, mean, config, same);
+  } else if (kind === 'init') afterInit(w, mean, s, config);
   else if (kind === 'trust') afterTrust(w, mean, s, config);
-  else if (kind === 'check') afterCheck(w, mean, config);
   else afterGeometry(w, mean, s, config);
+  if (at !== undefined && kind !== 'check' && (w.fopt < before || Number.isNaN(before))) w.bestPoint = Float64Array.from(at);
   return w;
 }
 
@@ -168,10 +177,15 @@ export function noiseSd(state: InterpolationState): number {
  * noisy (an oracle that ignores the noise key, or a non-deterministic objective). Then the subspace starts
  * again at a radius where steps change f by more than the noise, averaging repeated evaluations per point.
  */
-function afterCheck(w: Work, f: number, config: EngineConfig): void {
+function afterCheck(w: Work, f: number, config: EngineConfig, samePoint: boolean): void {
   const fopt = w.fopt;
   const d = f - fopt;
-  if (Math.abs(d) <= 1e-9 * Math.max(Math.abs(fopt), Number.MIN_VALUE)) {
+  if (!samePoint) {
+    // Not the same float32 point (the parameters were moved by rounding or by the caller): no conclusion.
+    reduceRho(w, config, 0, true);
+    return;
+  }
+  if (Math.abs(d) <= 1e-13 * Math.abs(fopt)) {
     w.reproducible = true;
     reduceRho(w, config, 0, true);
     return;

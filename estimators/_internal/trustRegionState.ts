@@ -88,6 +88,8 @@ export interface InterpolationState {
   readonly noiseStats: Float64Array;
   readonly repeats: number;
   readonly acc: Float64Array;
+  /** The float32 point at which f_opt was evaluated (length d), so the estimator can return to it exactly. */
+  readonly bestPoint: Float64Array;
   /** Steps taken (queries answered). */
   readonly steps: number;
 }
