@@ -185,8 +185,9 @@ export function subspaceTrustRegion(options: SubspaceTrustRegionOptions = {}): E
       const probe = batch.probes[0]!;
       const first = state.steps === 0 ? { seed: probe.noiseKey, noiseKey: probe.noiseKey } : {};
       if (state.mode === 'gradient') {
-        const at = pointOf(params, probe);
-        const next = gradientAdvance({ ...state, ...first }, f, at, gradientConfigFor(state.dim));
+        const d = probe.direction;
+        const coordinate = d.kind === 'coordinate' ? Math.fround(params[d.block]!.data[d.index]! + probe.scale) : state.pending.kind === 'difference' ? pointOf(params, probe)[state.index]! : NaN;
+        const next = gradientAdvance({ ...state, ...first }, f, () => pointOf(params, probe), coordinate, gradientConfigFor(state.dim));
         const moved = !(next.fopt >= state.fopt);
         return { state: next, update: moved ? moveTo(params, next.x) : STAY, value: next.fopt, final: true };
       }

@@ -107,6 +107,9 @@ def run(task):
     except Stop:
         x = state['bestx'] if state['bestx'] is not None else x0
         result = {'nit': 0, 'message': 'stopped by the driver cap (best point seen)', 'stoppedBy': state['stopped']}
+    except Exception as e:  # e.g. nlopt.RoundoffLimited: the method ended itself; keep its best point
+        x = state['bestx'] if state['bestx'] is not None else x0
+        result = {'nit': 0, 'message': '%s: %s' % (type(e).__name__, e), 'stoppedBy': 'converged'}
     if state['bestx'] is not None and state['best'] <= f_at(x, state):
         x = state['bestx']
     result['x'] = [float(v) for v in x]

@@ -207,6 +207,11 @@ export class PythonPeer {
     }
   }
 
+  /** False once the python process has exited (a new peer must be started). */
+  get alive(): boolean {
+    return this.exited === undefined;
+  }
+
   close(): void {
     if (this.exited === undefined) this.proc.stdin.end('\n');
   }

@@ -25,7 +25,7 @@ let peer: PythonPeer | undefined;
 /** Runs one task in this process. */
 export async function runTask(task: Task, limits: Limits): Promise<RunRecord> {
   if (task.kind === 'zeroth') return runZeroth(task, limits.zerothS * 1000);
-  if (peer === undefined) {
+  if (peer === undefined || !peer.alive) {
     peer = new PythonPeer();
     await peer.hello();
   }

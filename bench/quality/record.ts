@@ -29,6 +29,9 @@ export interface RunRecord {
   readonly wallMs: number;
   /** Of which inside the objective (zeroth runs): wallMs − objectiveMs is the optimizer's own time. */
   readonly objectiveMs?: number;
+  /** CPU time of the run (user + system, without monitoring) and of it inside the objective (zeroth runs). */
+  readonly cpuMs?: number;
+  readonly objectiveCpuMs?: number;
   /** Largest measured size of the optimizer state (typed arrays + 8 bytes per array number), in bytes. */
   readonly stateBytes: number;
   /** Checkpointed curve: queries and relative suboptimality. */

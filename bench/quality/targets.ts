@@ -37,9 +37,12 @@ export function suboptAt(cell: Cell, q: number): number | null {
   return vals.length === 0 ? null : median(vals);
 }
 
-/** Optimizer CPU per query (ms) of a zeroth cell: wall time minus the objective's own time, median over runs. */
+/**
+ * Optimizer CPU per query (ms) of a zeroth cell: the run's CPU time minus the objective's, per query, median
+ * over runs (CPU, not wall time, so other processes on the machine do not count).
+ */
 export function overheadPerQuery(cell: Cell): number | null {
-  const vals = cell.runs.filter((r) => r.objectiveMs !== undefined && r.queries > 0).map((r) => (r.wallMs - r.objectiveMs!) / r.queries);
+  const vals = cell.runs.filter((r) => r.cpuMs !== undefined && r.objectiveCpuMs !== undefined && r.queries > 0).map((r) => (r.cpuMs! - r.objectiveCpuMs!) / r.queries);
   return vals.length === 0 ? null : median(vals);
 }
 

@@ -41,8 +41,15 @@ export interface GradientState {
   readonly fx: number;
   /** Best value so far (= fx: the point moves only to better points). */
   readonly fopt: number;
-  /** The forward-difference gradient being assembled at x, and the one of the previous centre. */
+  /**
+   * The forward-difference gradient being assembled at x, and the one of the previous centre. `grad` is filled
+   * one coordinate per query: successive states share the buffer (copying d numbers per query would cost more
+   * than the query), `gradStamp[0]` is the buffer's version and `gradVersion` this state's; a state whose
+   * version is behind (an older state used again) copies the buffer before writing.
+   */
   readonly grad: Float64Array;
+  readonly gradStamp: Float64Array;
+  readonly gradVersion: number;
   readonly gradPrev: Float64Array | null;
   /** The last step taken (x − previous centre), waiting for its secant once ĝ at x is complete. */
   readonly lastStep: Float64Array | null;
@@ -89,6 +96,8 @@ export function gradientInitial(x0: Float64Array, config: GradientConfig): Gradi
     fx: NaN,
     fopt: NaN,
     grad: new Float64Array(d),
+    gradStamp: new Float64Array(1),
+    gradVersion: 0,
     gradPrev: null,
     lastStep: null,
     gradAt: null,
@@ -136,8 +145,11 @@ export function gradientTarget(state: GradientState, config: GradientConfig): Fl
   return out;
 }
 
-/** Takes f at the pending point (whose coordinates were `at`) and returns the next state. */
-export function gradientAdvance(state: GradientState, f: number, at: Float64Array, config: GradientConfig): GradientState {
+/**
+ * Takes f at the pending point and returns the next state. `at()` gives the point actually evaluated; for a
+ * difference query only its coordinate `coordinate` is needed (O(1) instead of O(d)).
+ */
+export function gradientAdvance(state: GradientState, f: number, at: () => Float64Array, coordinate: number, config: GradientConfig): GradientState {
   const pd = state.pending;
   const next = { ...state, steps: state.steps + 1 };
   switch (pd.kind) {
@@ -148,9 +160,17 @@ export function gradientAdvance(state: GradientState, f: number, at: Float64Arra
     }
     case 'difference': {
       const i = state.index;
-      const grad = state.grad.slice();
-      grad[i] = (f - state.fx) / (at[i]! - state.x[i]!);
+      let grad = state.grad;
+      let stamp = state.gradStamp;
+      if (stamp[0] !== state.gradVersion) {
+        grad = grad.slice();
+        stamp = new Float64Array(1);
+      }
+      grad[i] = (f - state.fx) / (coordinate - state.x[i]!);
+      stamp[0] = state.gradVersion + 1;
       next.grad = grad;
+      next.gradStamp = stamp;
+      next.gradVersion = state.gradVersion + 1;
       if (i + 1 < state.dim) return { ...next, index: i + 1 };
       return afterGradient(next);
     }
@@ -162,12 +182,12 @@ export function gradientAdvance(state: GradientState, f: number, at: Float64Arra
       return buildModel(next, c, config);
     }
     case 'trial':
-      return afterTrial(next, f, at, config);
+      return afterTrial(next, f, at(), config);
   }
 }
 
 function startDifferences(s: GradientState): GradientState {
-  return { ...s, index: 0, grad: new Float64Array(s.dim), pending: { kind: 'difference', s: new Float64Array(0), predicted: 0, t: 0 } };
+  return { ...s, index: 0, grad: new Float64Array(s.dim), gradStamp: new Float64Array(1), gradVersion: 0, pending: { kind: 'difference', s: new Float64Array(0), predicted: 0, t: 0 } };
 }
 
 function afterGradient(s: GradientState): GradientState {
