@@ -39,16 +39,25 @@ export interface SubspaceTrustRegionOptions {
   readonly subspaceDim?: number;
   /**
    * ρ_beg: the initial trust radius and spacing of the first interpolation points, in parameter units.
-   * @defaultValue 0.1 · max(1, ‖x0‖∞)
+   * @defaultValue a quarter of the narrowest range with `bounds` (0.5 in the tuner's [−1, 1] box), else
+   * 0.1 · max(1, ‖x0‖∞)
    */
   readonly radius?: number;
   /**
-   * ρ_end: the smallest radius; when the model cannot make progress at this radius, the estimator restarts
-   * about the best point at ρ_beg in a new (rotated) subspace. @defaultValue 1e-6 · max(1, ‖x0‖∞)
+   * ρ_end: the smallest radius; when the model cannot make progress at this radius, the estimator restarts (see
+   * `restart`). @defaultValue 1/2000 of the narrowest range with `bounds` (10⁻³ in the tuner's box), else
+   * 1e-6 · max(1, ‖x0‖∞)
    */
   readonly minRadius?: number;
   /** Keep every query inside a box (BOBYQA-style for p = d; steps are shortened at the box otherwise). */
   readonly bounds?: TrustRegionBounds;
+  /**
+   * What to do once the radius reached `minRadius` (the local search has converged): `'best'` starts again
+   * about the best point at `radius` in a rotated subspace; `'random'` starts a new local search at a seeded
+   * uniform point of the box (multi-start; needs `bounds`). The parameters stay at the best point of the run.
+   * @defaultValue 'random' with bounds, else 'best'
+   */
+  readonly restart?: 'best' | 'random';
   /** Directions of progress of earlier subspaces kept in the next one (p < d). @defaultValue min(2, p − 1) */
   readonly memory?: number;
   /**
@@ -108,6 +117,13 @@ export function subspaceTrustRegion(options: SubspaceTrustRegionOptions = {}): E
     throw new InvalidHyperparameter('minRadius', minRadius, `must be ≤ radius (${radius})`);
   }
   const memoryOption = options.memory === undefined ? undefined : integerAtLeast('memory', options.memory, 0);
+  const restartOption = options.restart;
+  if (restartOption !== undefined && restartOption !== 'best' && restartOption !== 'random') {
+    throw new InvalidHyperparameter('restart', restartOption, "must be 'best' or 'random'");
+  }
+  if (restartOption === 'random' && options.bounds === undefined) {
+    throw new InvalidHyperparameter('restart', restartOption, "needs bounds: random restarts draw points of the box (pass bounds, or restart: 'best')");
+  }
   const crn = options.commonRandomNumbers ?? true;
   if (typeof crn !== 'boolean') throw new InvalidHyperparameter('commonRandomNumbers', crn, 'must be true or false');
   const bounds = options.bounds;
@@ -125,7 +141,7 @@ export function subspaceTrustRegion(options: SubspaceTrustRegionOptions = {}): E
     let c = gradientConfigs.get(d);
     if (c === undefined) {
       const [lower, upper] = bounds === undefined ? [undefined, undefined] : boundsFor(bounds, d);
-      c = { p: Math.min(subspaceDim ?? 8, d + 1), rhoBeg: radius ?? { relative: 0.1 }, rhoEnd: minRadius ?? { relative: 1e-6 }, lower, upper };
+      c = { p: Math.min(subspaceDim ?? 8, d + 1), rhoBeg: radius ?? defaultRadius(lower, upper), rhoEnd: minRadius ?? defaultMinRadius(lower, upper), lower, upper };
       gradientConfigs.set(d, c);
     }
     return c;
@@ -138,13 +154,14 @@ export function subspaceTrustRegion(options: SubspaceTrustRegionOptions = {}): E
       const [lower, upper] = bounds === undefined ? [undefined, undefined] : boundsFor(bounds, d);
       c = {
         subspaceDim: p,
-        rhoBeg: radius ?? { relative: 0.1 },
-        rhoEnd: minRadius ?? { relative: 1e-6 },
+        rhoBeg: radius ?? defaultRadius(lower, upper),
+        rhoEnd: minRadius ?? defaultMinRadius(lower, upper),
         lower,
         upper,
         switchEvery: Infinity,
         memory: Math.min(memoryOption ?? 2, Math.max(p - 1, 0)),
         numPoints: (q) => 2 * q + 1,
+        restart: restartOption ?? (bounds === undefined ? 'best' : 'random'),
       };
       configs.set(d, c);
     }
@@ -198,8 +215,8 @@ export function subspaceTrustRegion(options: SubspaceTrustRegionOptions = {}): E
         s = Float64Array.from(s, (v, k) => sopt[k]! + probe.scale * (v - sopt[k]!));
       }
       const next = advance({ ...state, ...first }, f, configFor(state.dim), s, pointOf(params, probe));
-      const moved = !(next.fopt >= state.fopt);
-      return { state: next, update: moved ? moveTo(params, next.bestPoint) : STAY, value: next.fopt, final: true };
+      const moved = !(next.globalBest >= state.globalBest);
+      return { state: next, update: moved ? moveTo(params, next.globalPoint) : STAY, value: next.globalBest, final: true };
     },
   };
 }
@@ -246,6 +263,22 @@ function locate(params: Params, flat: number): { block: number; index: number } 
     i -= n;
   }
   throw new InvalidInput('params', `they have fewer than ${flat + 1} elements`, 'Pass the parameters the estimator was initialised with.');
+}
+
+/** ρ_beg: a quarter of the narrowest range of the box, else 0.1 · max(1, ‖x0‖∞). */
+function defaultRadius(lower: Float64Array | undefined, upper: Float64Array | undefined): number | { relative: number } {
+  return lower === undefined || upper === undefined ? { relative: 0.1 } : 0.25 * minRange(lower, upper);
+}
+
+/** ρ_end: 1/2000 of the narrowest range of the box, else 1e-6 · max(1, ‖x0‖∞). */
+function defaultMinRadius(lower: Float64Array | undefined, upper: Float64Array | undefined): number | { relative: number } {
+  return lower === undefined || upper === undefined ? { relative: 1e-6 } : 5e-4 * minRange(lower, upper);
+}
+
+function minRange(lower: Float64Array, upper: Float64Array): number {
+  let r = Infinity;
+  for (let i = 0; i < lower.length; i++) r = Math.min(r, upper[i]! - lower[i]!);
+  return r;
 }
 
 function boundsFor(b: TrustRegionBounds, d: number): [Float64Array, Float64Array] {

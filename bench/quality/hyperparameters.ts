@@ -165,8 +165,9 @@ const BASES: Record<string, Base> = {
  * Tuned values at d = 100: `value` picked from `grid` (see the file comment), and extra options where the
  * tuning chose them (σ on Rastrigin). Filled from the output of `tsx bench/quality/tune.ts`.
  */
-// Not tuned: zoRankSgd × rastrigin (every run stalls in a local minimum; a stalled ranking line search keeps
-// growing its list of directions, which made those tuning runs take minutes each) — it runs at the centre, 1.
+// Not tuned: zoRankSgd × rastrigin (every run stalls in a local minimum; the stalled line search's list of
+// directions grew with every round then, which made those tuning runs take minutes each; it is capped now,
+// lineSearch.maxRounds) — it runs at the centre, 1.
 const TUNED: Record<string, Partial<Record<Family, { readonly value: number; readonly grid: readonly number[]; readonly options?: Readonly<Record<string, unknown>> }>>> = {
   spsa: {
     sphere: { value: 0.005, grid: [0.000556, 0.00167, 0.005, 0.015, 0.045] },

@@ -29,7 +29,7 @@ export interface TuningMethod {
 
 const ZEROTH: Record<string, { settings: string; build: () => { estimator: Estimator<unknown>; update: Transform<unknown> } }> = {
   [DEFAULT_LABEL]: {
-    settings: 'subspaceTrustRegion({ bounds: [−1, 1] }) + identity(): no learning rate; radius 0.1·max(1, ‖u₀‖∞), capped at a quarter of the box',
+    settings: 'subspaceTrustRegion({ bounds: [−1, 1] }) + identity(): no learning rate; radius 0.5 (a quarter of the box), restarts at seeded uniform points once the radius reached 10⁻³',
     build: () => ({ estimator: subspaceTrustRegion({ bounds: { lower: -1, upper: 1 } }) as Estimator<unknown>, update: identity() as Transform<unknown> }),
   },
   'zeroth spsa + adam(0.05)': {
@@ -44,7 +44,7 @@ export const TUNING_METHODS: readonly TuningMethod[] = [
   { name: 'Optuna TPE', library: 'optuna', settings: 'TPESampler(seed), u₀ enqueued first' },
   { name: 'Optuna CMA-ES', library: 'optuna', settings: 'CmaEsSampler(seed, x0 = u₀, σ0 = 0.5)' },
   { name: 'CMA-ES', library: 'cmaes', settings: 'cmaes.CMA(mean = u₀, σ0 = 0.5, bounds = box), restarts from the best point' },
-  { name: 'NLopt BOBYQA', library: 'nlopt', settings: 'LN_BOBYQA in the box from u₀, rhobeg 0.1·max(1, ‖u₀‖∞) (the default radius of subspaceTrustRegion), 2d + 1 points' },
+  { name: 'NLopt BOBYQA', library: 'nlopt', settings: 'LN_BOBYQA in the box from u₀, rhobeg 0.5 (a quarter of the box: the default radius of subspaceTrustRegion with bounds), 2d + 1 points' },
 ];
 
 /** The seeded start of a run: uniform in the box. */
@@ -83,7 +83,8 @@ export async function runMethod(method: TuningMethod, problem: TuningProblem, bu
     while (best.length < budget) evaluate(Array.from({ length: sp.dim }, () => 2 * rng() - 1));
   } else {
     if (peer === undefined) throw new Error(`${method.name} needs the Python peer`);
-    const step = method.name === 'NLopt BOBYQA' ? 0.1 * Math.max(1, ...Array.from(u0, Math.abs)) : 0.5;
+    // BOBYQA gets subspaceTrustRegion's default radius in the box; CMA-ES σ0 a quarter of the box as well.
+    const step = 0.5;
     await peer.run(
       { method: method.name, x0: u0, budget, timeLimitS: 600, seed, step, lower: new Float64Array(sp.dim).fill(-1), upper: new Float64Array(sp.dim).fill(1) },
       (x) => evaluate(Array.from(x, (v) => Math.min(1, Math.max(-1, v)))),

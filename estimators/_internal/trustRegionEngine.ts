@@ -31,6 +31,11 @@ export interface EngineConfig {
   readonly memory: number;
   /** Interpolation points m as a function of p (p + 2 ≤ m ≤ (p + 1)(p + 2)/2). */
   readonly numPoints: (p: number) => number;
+  /**
+   * Where to start again once ρ reached ρ_end: about the best point in a rotated subspace ('best'), or at a
+   * seeded uniform point of the box ('random', needs bounds: a multi-start search once the local one is done).
+   */
+  readonly restart: 'best' | 'random';
 }
 
 /** Initial radius after noise was found, relative to ρ_beg. */
@@ -94,6 +99,8 @@ export function initialState(x0: Float64Array, config: EngineConfig): Interpolat
     repeats: 1,
     acc: new Float64Array(3),
     bestPoint: Float64Array.from(xbase, (v) => Math.fround(v)),
+    globalBest: NaN,
+    globalPoint: Float64Array.from(xbase, (v) => Math.fround(v)),
     steps: 0,
   };
 }
@@ -164,6 +171,10 @@ export function advance(state: InterpolationState, f: number, config: EngineConf
   else if (kind === 'trust') afterTrust(w, mean, s, config);
   else afterGeometry(w, mean, s, config);
   if (at !== undefined && kind !== 'check' && (w.fopt < before || Number.isNaN(before))) w.bestPoint = Float64Array.from(at);
+  if (kind !== 'check' && !(mean >= w.globalBest)) {
+    w.globalBest = mean;
+    w.globalPoint = at !== undefined ? Float64Array.from(at) : Float64Array.from(fullPoint(state, s), (v) => Math.fround(v));
+  }
   return w;
 }
 
@@ -510,7 +521,39 @@ function reduceRho(w: Work, config: EngineConfig, depth: number, checked = false
 
 /** ρ reached its floor: restart about the best point in a new subspace (a rotated basis when p = d). */
 function onConverged(w: Work, config: EngineConfig): void {
+  if (config.restart === 'random' && config.lower !== undefined && config.upper !== undefined) {
+    randomRestart(w, config);
+    return;
+  }
   newSubspace(w, config, w.rhoBeg);
+}
+
+/** A new local search from a seeded uniform point of the box (its value unknown: it is evaluated first). */
+function randomRestart(w: Work, config: EngineConfig): void {
+  const { dim: d, p } = w;
+  w.epoch++;
+  const centre = new Float64Array(d);
+  for (let i = 0; i < d; i++) {
+    const u = derivedSeed(derivedSeed(w.seed, w.epoch, 0x3e), i, 0x3f) / 4294967296;
+    centre[i] = Math.fround(config.lower![i]! + u * (config.upper![i]! - config.lower![i]!));
+  }
+  if (p < d) w.basis = subspaceBasis(d, p, derivedSeed(w.seed, w.epoch, 0x7b)).basis;
+  w.xbase = centre;
+  w.epochStart = centre.slice();
+  w.fopt = NaN;
+  w.fEpochStart = NaN;
+  w.points = new Float64Array(w.m * p);
+  w.values = new Float64Array(w.m).fill(NaN);
+  w.kopt = 0;
+  w.filled = 0;
+  w.model = null;
+  w.h = null;
+  w.rho = w.rhoBeg;
+  w.delta = w.rhoBeg;
+  w.nf = 0;
+  w.nfsav = 0;
+  w.diffs.fill(0);
+  w.pending = { kind: 'init', s: new Float64Array(p), knew: -1, predicted: 0, dnorm: 0, repeats: w.repeats };
 }
 
 /**

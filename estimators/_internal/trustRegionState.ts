@@ -90,6 +90,12 @@ export interface InterpolationState {
   readonly acc: Float64Array;
   /** The float32 point at which f_opt was evaluated (length d), so the estimator can return to it exactly. */
   readonly bestPoint: Float64Array;
+  /**
+   * The best value of the whole run and its float32 point: the parameters stay there (f_opt and the best
+   * point above belong to the current local search, which a random restart begins afresh).
+   */
+  readonly globalBest: number;
+  readonly globalPoint: Float64Array;
   /** Steps taken (queries answered). */
   readonly steps: number;
 }

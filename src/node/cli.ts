@@ -15,6 +15,7 @@ import { ZerothError } from '../errors.js';
 import { patience, targetValue, tolerance, type Stopper } from '../stoppers.js';
 import { adam } from '../transform/aliases/adam.js';
 import { sgd } from '../transform/aliases/sgd.js';
+import { identity } from '../transform/identity.js';
 import type { Transform } from '../transform/transform.js';
 import { createTuner } from '../tuner/createTuner.js';
 import { inlineExecutor, type Executor } from '../tuner/executor.js';
@@ -49,11 +50,13 @@ Options of tune:
   --time SECONDS          wall-time limit (evaluations in flight are abandoned)
   --workers N             worker threads (default 1; 0 evaluates in this thread). Results do not depend on it.
   --seed N                run seed, uint32 (default 0): the run is a pure function of it
-  --estimator NAME        a value or ranking estimator of zeroth/estimators (default spsa)
-  --sigma S               perturbation radius in standardized units, where each range is [-1, 1] (default 0.1)
+  --estimator NAME        a value or ranking estimator of zeroth/estimators (default subspaceTrustRegion:
+                          a model-based trust region in the box [-1, 1]^dim, no learning rate to set)
+  --sigma S               perturbation radius in standardized units, where each range is [-1, 1] (default 0.1);
+                          for subspaceTrustRegion its initial trust radius (default 0.5)
   --num-probes Q          directions per step, for estimators that take numProbes
   --estimator-options J   more estimator options as a JSON object
-  --optimizer adam|sgd    the step rule (default adam)
+  --optimizer adam|sgd|none  the step rule (default none for subspaceTrustRegion, which takes its own steps; else adam)
   --lr LR                 its learning rate, in standardized units (default 0.05)
   --re-evaluate R         evaluate the iterate R times every --re-evaluate-every steps and at the end (default 1; 0: off)
   --re-evaluate-every K   (default 10)
@@ -97,6 +100,9 @@ const OPTIONS = {
   version: { type: 'boolean' },
 } as const;
 
+/** The estimator of `zeroth tune` without --estimator: the winner of the tuning suite (bench/tuning). */
+const DEFAULT_ESTIMATOR = 'subspaceTrustRegion';
+
 /** A mistake in the command line or its files: printed as `zeroth: message`, exit code 2. */
 class UsageError extends Error {}
 
@@ -108,7 +114,7 @@ interface RunSpec {
   readonly space: unknown;
   readonly estimator: string;
   readonly estimatorOptions: Record<string, unknown>;
-  readonly optimizer: 'adam' | 'sgd';
+  readonly optimizer: 'adam' | 'sgd' | 'none';
   readonly lr: number;
   readonly reEvaluate: { every: number; repeats: number } | null;
 }
@@ -180,7 +186,8 @@ async function tuneCommand(args: readonly string[]): Promise<number> {
 
   const space = spaceFromJSON(spec.space);
   const estimator = await buildEstimator(spec.estimator, spec.estimatorOptions);
-  const update: Transform<unknown> = spec.optimizer === 'adam' ? (adam(spec.lr) as Transform<unknown>) : (sgd(spec.lr) as Transform<unknown>);
+  const update: Transform<unknown> =
+    spec.optimizer === 'none' ? (identity() as Transform<unknown>) : spec.optimizer === 'adam' ? (adam(spec.lr) as Transform<unknown>) : (sgd(spec.lr) as Transform<unknown>);
   const reEvaluate = spec.reEvaluate ?? undefined;
   const tuner: Tuner<Record<string, unknown>> =
     resumeText === undefined
@@ -266,7 +273,16 @@ function specFromFlags(o: Record<string, string | boolean | undefined>): RunSpec
     throw new UsageError(`space file ${o['space']} is not valid JSON: ${(e as Error).message}`);
   }
   spaceFromJSON(space); // validates, naming the faulty path
-  const options: Record<string, unknown> = { sigma: number('--sigma', (o['sigma'] as string | undefined) ?? '0.1', 0) };
+  const estimator = (o['estimator'] as string | undefined) ?? DEFAULT_ESTIMATOR;
+  const ownSteps = estimator === DEFAULT_ESTIMATOR;
+  // The default estimator searches the tuner's standardized box itself; the others take a perturbation radius.
+  const options: Record<string, unknown> = ownSteps
+    ? { bounds: { lower: -1, upper: 1 }, ...(typeof o['sigma'] === 'string' ? { radius: number('--sigma', o['sigma'], 0) } : {}) }
+    : { sigma: number('--sigma', (o['sigma'] as string | undefined) ?? '0.1', 0) };
+  const optimizer = oneOf('--optimizer', (o['optimizer'] as string | undefined) ?? (ownSteps ? 'none' : 'adam'), ['adam', 'sgd', 'none'] as const);
+  if (ownSteps && (optimizer !== 'none' || o['lr'] !== undefined)) {
+    throw new UsageError(`${DEFAULT_ESTIMATOR} takes its own trust-region steps: it has no step rule or learning rate (drop --optimizer and --lr, or pick another --estimator)`);
+  }
   if (typeof o['num-probes'] === 'string') options['numProbes'] = integer('--num-probes', o['num-probes'], 1);
   if (typeof o['estimator-options'] === 'string') {
     let extra: unknown;
@@ -285,9 +301,9 @@ function specFromFlags(o: Record<string, string | boolean | undefined>): RunSpec
     objective,
     export: typeof o['export'] === 'string' ? o['export'] : null,
     space,
-    estimator: (o['estimator'] as string | undefined) ?? 'spsa',
+    estimator,
     estimatorOptions: options,
-    optimizer: oneOf('--optimizer', (o['optimizer'] as string | undefined) ?? 'adam', ['adam', 'sgd'] as const),
+    optimizer,
     lr: number('--lr', (o['lr'] as string | undefined) ?? '0.05', 0),
     reEvaluate: repeats === 0 ? null : { every, repeats },
   };
