@@ -1,7 +1,7 @@
 /**
  * Runs the quality suite and writes bench/results/quality.json, report/index.md and the SVG plots.
  *
- *   npx tsx bench/quality/run.ts [--quick] [--workers 2] [--methods a,b] [--families f,g] [--peers A,B | --no-peers]
+ *   npx tsx bench/quality/run.ts [--quick] [--workers 2] [--methods a,b] [--families f,g] [--dims 10,100] [--peers A,B | --no-peers]
  *                                [--out bench/results/quality.json] [--report report]
  *
  * `--methods` selects registry estimators, `--peers` peer methods by name (bench/peers/peerMethods.ts;
@@ -29,6 +29,8 @@ export interface RunQualityOptions {
   readonly workers?: number;
   readonly methods?: readonly string[];
   readonly families?: readonly Family[];
+  /** Nominal dimensions to run (default: all of each family). */
+  readonly dims?: readonly number[];
   /** Peer methods to run (names); undefined: every available one of the mode; [] none. */
   readonly peers?: readonly string[];
   readonly out?: string;
@@ -52,6 +54,7 @@ export async function runQuality(options: RunQualityOptions): Promise<{ results:
   let tasks = suiteTasks(options.mode, {
     ...(options.methods ? { methods: options.methods } : {}),
     ...(options.families ? { families: options.families } : {}),
+    ...(options.dims ? { dims: options.dims } : {}),
     peers: (m) => wanted.includes(m) && status.versions[m.library] !== undefined,
   });
   // The peers are deterministic for a fixed start without fresh noise: run the first seed, repeat its record.
@@ -130,6 +133,7 @@ if (process.argv[1] !== undefined && /quality[/\\]run\.ts$/.test(process.argv[1]
     ...(workers !== undefined ? { workers: Number(workers) } : {}),
     ...(methods !== undefined ? { methods: methods.split(',') } : {}),
     ...(families !== undefined ? { families: families.split(',') as Family[] } : {}),
+    ...(arg('dims') !== undefined ? { dims: arg('dims')!.split(',').map(Number) } : {}),
     ...(process.argv.includes('--no-peers') ? { peers: [] } : arg('peers') !== undefined ? { peers: arg('peers')!.split(',') } : {}),
     ...(arg('out') !== undefined ? { out: arg('out')! } : {}),
     ...(arg('report') !== undefined ? { reportDir: arg('report')! } : {}),

@@ -232,13 +232,14 @@ export function peersFor(mode: Mode, d: number, available: (m: PeerMethod) => bo
  */
 export function suiteTasks(
   mode: Mode,
-  options: { methods?: readonly string[]; peers?: (m: PeerMethod) => boolean; families?: readonly Family[] } = {},
+  options: { methods?: readonly string[]; peers?: (m: PeerMethod) => boolean; families?: readonly Family[]; dims?: readonly number[] } = {},
 ): Task[] {
   const methods = options.methods ?? registryMethods();
   const tasks: Task[] = [];
   for (const family of options.families ?? FAMILY_NAMES) {
     for (const d of FAMILIES[family].dims) {
       if (mode === 'quick' && d > 100) continue;
+      if (options.dims !== undefined && !options.dims.includes(d)) continue;
       // The acceptance and target cells get 5 seeds in both modes; quick mode stops the rotated-quadratic runs at the target.
       const targetCell =
         (d === 100 && (family === 'rotatedQuadratic' || family === 'lowRankMatrix' || family === 'sphere' || family === 'logisticRegression')) ||
