@@ -1,3 +1,4 @@
+import { recordOptions } from '../src/_internal/recordOptions.js';
 import type { Estimator } from '../src/estimator.js';
 import { InvalidHyperparameter, InvalidInput, OracleMismatch } from '../src/errors.js';
 import { derivedSeed } from '../src/rng/derivedSeed.js';
@@ -168,6 +169,7 @@ export function cge(options: CgeOptions = {}): Estimator<CgeState> {
   return {
     name,
     response: 'values',
+    options: recordOptions({ sigma: options.sigma ?? 5e-3, difference, numCoordinates, mask: options.mask, sparsity: options.sparsity, commonRandomNumbers: crn }),
     queriesPerStep(params: Params): number {
       const s = sizeOf(params);
       return difference === 'central' ? 2 * s : 1 + s;

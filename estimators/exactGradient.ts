@@ -35,6 +35,7 @@ export function exactGradient(): Estimator<null> {
   return {
     name,
     response: 'valueAndGrad',
+    options: {},
     queriesPerStep: () => 1,
     init: () => null,
     propose(_state: null, _params: Params, seed: number): ProbeBatch {

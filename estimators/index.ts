@@ -26,6 +26,9 @@ import {
   type SubspaceTrustRegionState,
   type TrustRegionBounds,
 } from './subspaceTrustRegion.js';
+import { reinforce, type ReinforceOptions, type ReinforceState } from './reinforce.js';
+import { ppo, type PpoBatch, type PpoOptions, type PpoState } from './ppo.js';
+import { grpo, type GrpoBatch, type GrpoOptions, type GrpoState } from './grpo.js';
 
 export { spsa, type SpsaOptions, type SpsaState };
 export { cge, type CgeBlockMask, type CgeMask, type CgeOptions, type CgeSparsity, type CgeState };
@@ -41,16 +44,23 @@ export { zoSgdCons, type ZoSgdConsOptions, type ZoSgdConsState };
 export { zoRankSgd, type ZoRankSgdLineSearchOptions, type ZoRankSgdOptions, type ZoRankSgdState };
 export { zoSah, type ZoSahOptions, type ZoSahState };
 export { subspaceTrustRegion, type GradientState, type InterpolationState, type SubspaceTrustRegionOptions, type SubspaceTrustRegionState, type TrustRegionBounds };
+export { reinforce, type ReinforceOptions, type ReinforceState };
+export { ppo, type PpoBatch, type PpoOptions, type PpoState };
+export { grpo, type GrpoBatch, type GrpoOptions, type GrpoState };
 
 /** What the registry knows about an estimator. */
 export interface EstimatorEntry {
   /** Builds the estimator from its options. */
   build(options?: object): Estimator<unknown>;
-  /** Oracle answers it needs. */
-  readonly response: 'values' | 'ranking' | 'valueAndGrad';
+  /**
+   * Oracle answers it needs: `'values'` (a value or batch oracle), `'ranking'`, `'valueAndGrad'` (a gradient
+   * oracle) or `'rollouts'` (a rollouts oracle; the options must then include the `policy` the oracle runs,
+   * which the law suites supply).
+   */
+  readonly response: 'values' | 'ranking' | 'valueAndGrad' | 'rollouts';
   /** One line for tables and the CLI. */
   readonly description: string;
-  /** Option sets the law suites run it with (the first is the default). */
+  /** Option sets the law suites run it with (the first is the default; a rollouts entry's sets omit `policy`). */
   readonly variants: readonly object[];
   /** E[ĝ] = ∇f on quadratics for every variant, or for the variants (option sets) the function accepts. */
   readonly unbiased: boolean | ((options: object) => boolean);
@@ -183,6 +193,33 @@ export const estimators = {
     description: 'First-order baseline: the exact gradient from a gradient oracle (FO-SGD / FO-Adam with sgd / adam)',
     variants: [{}],
     unbiased: true,
+  },
+  reinforce: {
+    build: reinforce as (options?: object) => Estimator<unknown>,
+    response: 'rollouts',
+    description: 'REINFORCE: score-function policy gradient with reward-to-go, a running-mean or learned baseline, normalised advantages',
+    variants: [{ episodes: 4 }, { episodes: 3, baseline: 'none', normalizeAdvantages: false, discount: 1 }, { episodes: 2, baseline: 'mean', normalizeAdvantages: false }],
+    // Without normalisation the running-mean baseline comes from earlier batches only, so the estimate stays unbiased.
+    unbiased: (options: object) => (options as Partial<ReinforceOptions>).normalizeAdvantages === false,
+  },
+  ppo: {
+    build: ppo as (options?: object) => Estimator<unknown>,
+    response: 'rollouts',
+    description: 'PPO: clipped surrogate, GAE(λ), value loss, entropy bonus, epochs × minibatches per batch, approximate-KL stop',
+    variants: [{ episodes: 8, minibatches: 2 }, { episodes: 4, epochs: 1, minibatches: 1, clip: Infinity, entropyCoef: 0, normalizeAdvantages: false, discount: 1, gaeLambda: 1 }, { episodes: 6, minibatches: 2, targetKl: 0.01 }],
+    // One epoch, one minibatch, no clipping, no normalisation, γ = λ = 1 and no critic: the vanilla policy gradient
+    // averaged over steps; on the laws' one-step episodes that is REINFORCE's unbiased estimate.
+    unbiased: (options: object) => {
+      const o = options as Partial<PpoOptions>;
+      return o.normalizeAdvantages === false && o.epochs === 1 && o.minibatches === 1 && o.clip === Infinity && o.entropyCoef === 0;
+    },
+  },
+  grpo: {
+    build: grpo as (options?: object) => Estimator<unknown>,
+    response: 'rollouts',
+    description: 'GRPO: groups of G episodes from one start state, group-normalised advantages, clipped ratio, KL penalty to a reference policy',
+    variants: [{ groups: 2, groupSize: 4 }, { groups: 1, groupSize: 3, epochs: 2, minibatches: 2, beta: 0, scaleByStd: false }],
+    unbiased: false,
   },
 } as const satisfies Record<string, EstimatorEntry>;
 

@@ -1,3 +1,4 @@
+import { recordOptions } from '../src/_internal/recordOptions.js';
 import type { Estimator } from '../src/estimator.js';
 import type { Schedule } from '../src/transform/transform.js';
 import type { Params, ProbeBatch, Responses, UpdateTerm } from '../src/types.js';
@@ -7,6 +8,7 @@ import {
   lowRankPair,
   lozoSettings,
   projectedGradient,
+  seedOf,
   type Factors,
 } from './_internal/lozoCore.js';
 
@@ -32,12 +34,13 @@ export interface LozoOptions {
 }
 
 /**
- * State of {@link lozo}: the step counter k and the current V factor of every 2-D block (n × rank, row-major;
- * `undefined` for the other blocks and before the first step).
+ * State of {@link lozo}: the step counter k, the current V factor of every 2-D block (n × rank, row-major;
+ * `undefined` for the other blocks and before the first step) and the seed V was drawn from.
  */
 export interface LozoState {
   readonly step: number;
   readonly v: Factors;
+  readonly vSeed?: number;
 }
 
 /**
@@ -80,10 +83,12 @@ export function lozo(options: LozoOptions = {}): Estimator<LozoState> {
   return {
     name,
     response: 'values',
+    options: recordOptions({ sigma: options.sigma ?? 1e-3, rank: settings.rank, resampleEvery: settings.resampleEvery, normalize }),
+    combineReadsValues: false,
     queriesPerStep: () => 2,
     init: (params: Params) => ({ step: 0, v: params.map(() => undefined) }),
     propose(state: LozoState, params: Params, seed: number): ProbeBatch {
-      return lowRankPair(settings, factorsFor(settings, state.v, state.step, params, seed), state.step, seed);
+      return lowRankPair(settings, factorsFor(settings, { v: state.v, vSeed: state.vSeed }, state.step, params, seed), state.step, seed);
     },
     combine(state: LozoState, batch: ProbeBatch, responses: Responses, params: Params) {
       const { p, direction, value } = projectedGradient(name, batch, responses);
@@ -93,7 +98,7 @@ export function lozo(options: LozoOptions = {}): Estimator<LozoState> {
         // p·D + p(1/r − 1)·(U Vᵀ on the matrices only) = p·(U Vᵀ / r on matrices, z elsewhere).
         terms.push({ direction: { ...direction, others: 'none' }, coeff: p * (1 / r - 1) });
       }
-      return { state: { step: state.step + 1, v: direction.v }, update: { kind: 'implicit', terms }, value };
+      return { state: { step: state.step + 1, v: direction.v, ...seedOf(direction) }, update: { kind: 'implicit', terms }, value };
     },
   };
 }

@@ -1,3 +1,4 @@
+import { recordOptions } from '../src/_internal/recordOptions.js';
 import type { Estimator } from '../src/estimator.js';
 import type { Schedule } from '../src/transform/transform.js';
 import type { Params, ProbeBatch, Responses, UpdateTerm } from '../src/types.js';
@@ -9,6 +10,7 @@ import {
   lozoSettings,
   otherBlockZ,
   projectedGradient,
+  seedOf,
   uFactor,
   type Factors,
 } from './_internal/lozoCore.js';
@@ -33,6 +35,8 @@ export interface LozoMOptions {
 export interface LozoMState {
   readonly step: number;
   readonly v: Factors;
+  /** The seed V was drawn from. */
+  readonly vSeed?: number;
   readonly m: Factors;
   readonly dense: Factors;
 }
@@ -81,13 +85,15 @@ export function lozoM(options: LozoMOptions = {}): Estimator<LozoMState> {
   return {
     name,
     response: 'values',
+    options: recordOptions({ sigma: options.sigma ?? 1e-3, rank: settings.rank, resampleEvery: settings.resampleEvery, beta }),
+    combineReadsValues: false,
     queriesPerStep: () => 2,
     init: (params: Params) => {
       const none = params.map(() => undefined);
       return { step: 0, v: none, m: none, dense: none };
     },
     propose(state: LozoMState, params: Params, seed: number): ProbeBatch {
-      return lowRankPair(settings, factorsFor(settings, state.v, state.step, params, seed), state.step, seed);
+      return lowRankPair(settings, factorsFor(settings, { v: state.v, vSeed: state.vSeed }, state.step, params, seed), state.step, seed);
     },
     combine(state: LozoMState, batch: ProbeBatch, responses: Responses, params: Params) {
       const { p, direction, value } = projectedGradient(name, batch, responses);
@@ -133,7 +139,7 @@ export function lozoM(options: LozoMOptions = {}): Estimator<LozoMState> {
       if (matrices > 0) terms.push({ direction: { kind: 'lowRank', seed: direction.seed, rank: r, v: direction.v, u: m, others: 'none' }, coeff: 1 });
       if (matrices < params.length) terms.push({ direction: { kind: 'dense', blocks: dense }, coeff: 1 });
       return {
-        state: { step: state.step + 1, v: direction.v, m, dense },
+        state: { step: state.step + 1, v: direction.v, ...seedOf(direction), m, dense },
         update: { kind: 'implicit' as const, terms },
         value,
       };

@@ -1,3 +1,4 @@
+import { recordOptions } from '../src/_internal/recordOptions.js';
 import type { Estimator } from '../src/estimator.js';
 import { InvalidHyperparameter, OracleMismatch } from '../src/errors.js';
 import type { RestoreMode } from '../src/eval/evaluateProbes.js';
@@ -64,7 +65,9 @@ export function mezo(options: MezoOptions = {}): Estimator<MezoState> {
   return {
     name: 'mezo',
     response: 'values',
+    combineReadsValues: false,
     restore,
+    options: recordOptions({ sigma: options.sigma ?? 1e-3, weightDecay, decayMask: mask, restore, evaluateBase }),
     queriesPerStep: () => (evaluateBase ? 3 : 2),
     init: () => ({ step: 0 }),
     propose(state: MezoState, params: Params, seed: number): ProbeBatch {

@@ -1,3 +1,4 @@
+import { recordOptions } from '../src/_internal/recordOptions.js';
 import type { Estimator } from '../src/estimator.js';
 import { OracleMismatch } from '../src/errors.js';
 import { derivedSeed } from '../src/rng/derivedSeed.js';
@@ -77,6 +78,8 @@ export function spsa(options: SpsaOptions = {}): Estimator<SpsaState> {
   return {
     name,
     response: 'values',
+    options: recordOptions({ sigma: options.sigma ?? 1e-3, distribution, difference, numProbes: q, commonRandomNumbers: crn }),
+    combineReadsValues: false,
     queriesPerStep: () => (difference === 'central' ? 2 * q : 1 + q),
     init: () => ({ step: 0 }),
     propose(state: SpsaState, _params: Params, seed: number): ProbeBatch {

@@ -1,3 +1,4 @@
+import { recordOptions } from '../src/_internal/recordOptions.js';
 import type { Estimator } from '../src/estimator.js';
 import { chain } from '../src/transform/chain.js';
 import { materialize } from '../src/transform/materialize.js';
@@ -31,5 +32,7 @@ export interface ZoAdamOptions extends ScaleByAdamOptions {
  */
 export function zoAdam(options: ZoAdamOptions = {}): Estimator<WithTransformState<TwoPointState, unknown>> {
   const { sigma, ...adamOptions } = options;
-  return withTransform(twoPointGaussian('zoAdam', sigma, (p) => p), chain(materialize(), scaleByAdam(adamOptions)), 'zoAdam');
+  const adam = scaleByAdam(adamOptions);
+  const estimator = withTransform(twoPointGaussian('zoAdam', sigma, (p) => p), chain(materialize(), adam), 'zoAdam');
+  return { ...estimator, options: recordOptions({ sigma: sigma ?? 1e-3, ...adam.options }) };
 }

@@ -1,3 +1,4 @@
+import { recordOptions } from '../src/_internal/recordOptions.js';
 import type { Combined, Estimator } from '../src/estimator.js';
 import { InvalidHyperparameter, InvalidInput, OracleMismatch } from '../src/errors.js';
 import { derivedSeed } from '../src/rng/derivedSeed.js';
@@ -213,6 +214,7 @@ export function zoRankSgd(options: ZoRankSgdOptions = {}): Estimator<ZoRankSgdSt
   return {
     name,
     response: 'ranking',
+    options: recordOptions({ sigma: options.sigma ?? 1e-2, numCandidates: m, topK, normalize, lineSearch: ls ?? false, shuffleDisplay: shuffle }),
     queriesPerStep: () => (ls === undefined ? m : 2 * m),
     init: () => ({ step: 0, phase: 'estimate', seeds: [], coeffs: [], folded: null, rounds: 0, best: 0 }),
     propose(state: ZoRankSgdState, params: Params, seed: number): ProbeBatch {

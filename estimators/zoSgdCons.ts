@@ -1,3 +1,4 @@
+import { recordOptions } from '../src/_internal/recordOptions.js';
 import type { Estimator } from '../src/estimator.js';
 import { OracleMismatch } from '../src/errors.js';
 import { derivedSeed } from '../src/rng/derivedSeed.js';
@@ -47,6 +48,7 @@ export function zoSgdCons(options: ZoSgdConsOptions): Estimator<ZoSgdConsState> 
   return {
     name,
     response: 'values',
+    options: recordOptions({ sigma, learningRate: eta }),
     queriesPerStep: () => 5,
     init: () => ({ step: 0 }),
     propose(state: ZoSgdConsState, _params: Params, seed: number): ProbeBatch {

@@ -1,3 +1,4 @@
+import { recordOptions } from '../src/_internal/recordOptions.js';
 import type { Estimator } from '../src/estimator.js';
 import { chain } from '../src/transform/chain.js';
 import { materialize } from '../src/transform/materialize.js';
@@ -31,9 +32,7 @@ export interface ZoSgdMomentumOptions {
  * ```
  */
 export function zoSgdMomentum(options: ZoSgdMomentumOptions = {}): Estimator<WithTransformState<TwoPointState, unknown>> {
-  return withTransform(
-    twoPointGaussian('zoSgdMomentum', options.sigma, (p) => p),
-    chain(materialize(), trace({ decay: options.momentum ?? 0.9 })),
-    'zoSgdMomentum',
-  );
+  const momentum = options.momentum ?? 0.9;
+  const estimator = withTransform(twoPointGaussian('zoSgdMomentum', options.sigma, (p) => p), chain(materialize(), trace({ decay: momentum })), 'zoSgdMomentum');
+  return { ...estimator, options: recordOptions({ sigma: options.sigma ?? 1e-3, momentum }) };
 }

@@ -1,3 +1,4 @@
+import { recordOptions } from '../src/_internal/recordOptions.js';
 import type { Estimator } from '../src/estimator.js';
 import { materialize } from '../src/transform/materialize.js';
 import { scaleBySign } from '../src/transform/scaleBySign.js';
@@ -29,5 +30,6 @@ export interface ZoSgdSignElementwiseOptions {
 export function zoSgdSignElementwise(
   options: ZoSgdSignElementwiseOptions = {},
 ): Estimator<WithTransformState<TwoPointState, unknown>> {
-  return withTransform(twoPointGaussian('zoSgdSignElementwise', options.sigma, (p) => p), chain(materialize(), scaleBySign()), 'zoSgdSignElementwise');
+  const estimator = withTransform(twoPointGaussian('zoSgdSignElementwise', options.sigma, (p) => p), chain(materialize(), scaleBySign()), 'zoSgdSignElementwise');
+  return { ...estimator, options: recordOptions({ sigma: options.sigma ?? 1e-3 }) };
 }

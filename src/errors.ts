@@ -103,3 +103,54 @@ export class UnsupportedUpdate extends ZerothError {
     super('UNSUPPORTED_UPDATE', `Transform "${transform}" cannot take ${/^[aeiou]/i.test(kind) ? 'an' : 'a'} ${kind} update. ${fix}`);
   }
 }
+
+/** A seed log does not belong to these parameters (another model, another layout). Nothing was written. */
+export class SeedLogMismatch extends ZerothError {
+  constructor(problem: string) {
+    super(
+      'SEED_LOG_MISMATCH',
+      `The seed log does not match the parameters: ${problem}. Nothing was written; replay a log onto the base ` +
+        'parameters of the run that wrote it (same blocks, names and shapes, in the same order).',
+    );
+  }
+}
+
+/** A seed log misses steps, or a replay asks for steps the log does not hold. Nothing was written. */
+export class SeedLogGap extends ZerothError {
+  readonly expected: number;
+  readonly found: number | undefined;
+  constructor(expected: number, found: number | undefined, context: string) {
+    super(
+      'SEED_LOG_GAP',
+      `The seed log has a gap: ${context} expected step ${expected} but ${found === undefined ? 'the log ends there' : `found step ${found}`}. ` +
+        'Nothing was written; use the complete log of the run (entries are never dropped), or replay only up to the last step it holds.',
+    );
+    this.expected = expected;
+    this.found = found;
+  }
+}
+
+/** A seed log cannot be read (not JSON, unknown format or version, a malformed entry). Nothing was written. */
+export class SeedLogCorrupt extends ZerothError {
+  constructor(where: string, problem: string) {
+    super(
+      'SEED_LOG_CORRUPT',
+      `The seed log is unreadable at ${where}: ${problem}. Nothing was written; pass a log written by zeroth ` +
+        '(JSON, or JSONL with the header on the first line), unmodified.',
+    );
+  }
+}
+
+/** The objective returned something that is not a number (`undefined` — a missing `return` —, a string, an object). */
+export class NonNumericValue extends ZerothError {
+  readonly value: unknown;
+  constructor(value: unknown, where: string) {
+    super(
+      'NON_NUMERIC_VALUE',
+      `The objective returned ${show(value)} at ${where}, not a number. ` +
+        `${value === undefined ? 'Return the value (a missing `return`?)' : 'Return a number (convert it with Number(…) if it is text)'}; ` +
+        'parameters were left at their last good values.',
+    );
+    this.value = value;
+  }
+}

@@ -11,6 +11,7 @@ export type {
   DirectionKind,
   EvalContext,
   MaybePromise,
+  ParamWrite,
   Params,
   Probe,
   ProbeBatch,
@@ -25,14 +26,19 @@ export {
   InvalidHyperparameter,
   InvalidInput,
   NonFiniteValue,
+  NonNumericValue,
   ObjectiveError,
   OracleMismatch,
+  SeedLogCorrupt,
+  SeedLogGap,
+  SeedLogMismatch,
   UnsupportedUpdate,
   ZerothError,
 } from './errors.js';
 
 export type { Combined, Estimator } from './estimator.js';
-export type { BatchOracle, GradientOracle, Oracle, OracleKind, RankingOracle, ValueOracle } from './oracle/oracle.js';
+export type { BatchOracle, GradientOracle, Oracle, OracleKind, RankingOracle, RolloutsOracle, ValueOracle } from './oracle/oracle.js';
+export { oracleKindsFor, oracleNeeded } from './oracle/oracleKindsFor.js';
 export {
   batchFromValue,
   batchOracle,
@@ -53,8 +59,27 @@ export { defaultBackend, type DefaultBackendOptions } from './backend/defaultBac
 export { wasmSimdSupported } from './backend/wasm/wasmSimdSupported.js';
 export { instantiateWasmKernels, wasmKernelModule, KERNEL_NAMES, type WasmKernels, type KernelName } from './backend/wasm/wasmKernels.js';
 export type { WasmPool, WasmJob } from './backend/wasm/wasmPool.js';
-export { applyUpdates } from './applyUpdates.js';
+export { applyUpdates, type ApplyOptions } from './applyUpdates.js';
+export { replayInPlace, type ReplayOptions, type ReplayResult } from './replayInPlace.js';
+export {
+  createSeedLog,
+  SEED_LOG_FORMAT,
+  SEED_LOG_VERSION,
+  type EncodedArrays,
+  type EncodedDirection,
+  type EncodedWrites,
+  type JsonValue,
+  type LayoutBlock,
+  type ParamsLayout,
+  type SeedLog,
+  type SeedLogEntry,
+  type SeedLogHeader,
+  type SeedLogJson,
+  type SeedLogOptions,
+} from './seedLog/seedLog.js';
+export { parseSeedLog, type ParseSeedLogOptions } from './seedLog/parseSeedLog.js';
 export { evaluateProbes, type EvaluateOptions, type Evaluation, type RestoreMode } from './eval/evaluateProbes.js';
+export { queriesSpent } from './eval/queriesSpent.js';
 
 export { lowbias32 } from './rng/lowbias32.js';
 export { streamKey, streamWord, type StreamKey } from './rng/streamKey.js';
@@ -64,6 +89,7 @@ export { rademacherAt } from './rng/rademacher.js';
 export { perturbGaussianRange } from './rng/perturbGaussian.js';
 export { perturbRademacherRange } from './rng/perturbRademacher.js';
 export { derivedSeed } from './rng/derivedSeed.js';
+export { lowRankFactor } from './rng/lowRankFactor.js';
 export { checkSeed, seedStream, type SeedStream, type SeedStreamState } from './rng/seedStream.js';
 
 export type { Schedule, Transform } from './transform/transform.js';
@@ -98,6 +124,19 @@ export {
 } from './optimizer.js';
 export { runOptimizer, checkBudget, type Budget, type RunOptions, type RunResult, type StoppedBy } from './run.js';
 export { patience, targetValue, tolerance, type StepInfo, type Stopper } from './stoppers.js';
+export type { Episode, EpisodeRequest } from './rl/episode.js';
+export { actionSize, type ActionSpace, type Environment } from './rl/environment.js';
+export type { Policy, ValueFunction } from './rl/policy.js';
+export { episodeKeys, type EpisodeKeys } from './rl/episodeKeys.js';
+export { gaussianDraw, uniformDraw } from './rl/streamDraws.js';
+export { linearSoftmax, type LinearSoftmaxOptions } from './rl/linearSoftmax.js';
+export { linearGaussian, type LinearGaussianOptions } from './rl/linearGaussian.js';
+export { mlpPolicy, type MlpPolicyOptions } from './rl/mlpPolicy.js';
+export { valueNetwork, type ValueNetworkOptions } from './rl/valueNetwork.js';
+export { rolloutsOracle, type CountingRolloutsOracle, type RolloutsOracleOptions } from './rl/rolloutsOracle.js';
+export { returnOracle, type ReturnOracleOptions } from './oracle/returnOracle.js';
+export { gae } from './rl/gae.js';
+export { timeSlice, type TimeSlice, type TimeSliceOptions } from './timeSlice.js';
 export { minimize, type MinimizeOptions, type MinimizeResult, type Objective, type ObjectiveLike } from './minimize.js';
 export { integerAtLeast, nonNegative, oneOf, positive, positiveSchedule } from './validate.js';
 export * from './tuner/index.js';

@@ -1,15 +1,16 @@
 import type { Backend } from './backend/backend.js';
-import { InvalidHyperparameter, InvalidInput, NonFiniteValue, ObjectiveError, ZerothError } from './errors.js';
+import { InvalidHyperparameter, InvalidInput, ObjectiveError, ZerothError } from './errors.js';
 import type { Estimator } from './estimator.js';
-import type { RestoreMode } from './eval/evaluateProbes.js';
+import { evaluateProbes, type RestoreMode } from './eval/evaluateProbes.js';
+import { queriesSpent } from './eval/queriesSpent.js';
 import { rankingFromValues, valueOracle } from './oracle/adapters.js';
-import type { Oracle } from './oracle/oracle.js';
+import type { Oracle, ValueOracle } from './oracle/oracle.js';
 import { optimizer } from './optimizer.js';
 import { checkSeed } from './rng/seedStream.js';
 import { checkBudget, runOptimizer, type Budget, type StoppedBy } from './run.js';
 import type { StepInfo, Stopper } from './stoppers.js';
 import type { Transform } from './transform/transform.js';
-import type { EvalContext, MaybePromise, Params } from './types.js';
+import type { EvalContext, MaybePromise, Params, ProbeBatch } from './types.js';
 
 /** An objective on a flat vector. `x` is a fresh copy the function may keep or modify. */
 export type Objective = (x: Float32Array, context: EvalContext) => MaybePromise<number>;
@@ -76,8 +77,15 @@ export interface MinimizeResult {
  * Minimises `f` from `x0` with a zeroth-order estimator and a step rule, within a budget: the one-call
  * convenience over {@link optimizer} and {@link runOptimizer}.
  *
- * Errors in the inputs throw typed errors before any query. An objective that throws or returns NaN/±∞
- * mid-run ends the run: `x` holds the last good parameters and `stoppedBy.error` the error.
+ * Errors in the inputs throw typed errors before any query. An objective that throws (whatever it throws: a
+ * nested zeroth run's errors are the objective's too) or returns NaN/±∞ or a non-number mid-run ends the run:
+ * `x` holds the last good parameters, `stoppedBy.error` the error, and `queries` counts every evaluation that
+ * happened, the failing one included.
+ *
+ * `budget.timeMs` and `budget.signal` work with synchronous objectives too: the run gives the event loop a turn
+ * every few milliseconds (a timer that aborts the signal fires), and checks them between steps. One evaluation
+ * that never returns cannot be interrupted in this thread; to bound a possibly hanging program, tune it with
+ * `tune` and the worker-thread executor of `zeroth/node`, which terminates an evaluation that runs out of time.
  *
  * @example
  * ```ts
@@ -117,6 +125,9 @@ export async function minimize(
     throw new InvalidHyperparameter('estimator', undefined, "is required, e.g. { estimator: spsa({ sigma: 1e-2 }) } from 'zeroth/estimators'");
   }
   if (options.update === undefined) throw new InvalidHyperparameter('update', undefined, 'is required, e.g. { update: sgd(1e-3) }');
+  if (options.estimator.response === 'rollouts') {
+    throw new InvalidHyperparameter('estimator', options.estimator.name, 'needs episodes, not function values: step it with optimizer() on a rolloutsOracle({ environment, policy })');
+  }
   const budget = options.budget ?? {};
   checkBudget(budget);
   if (budget.queries === undefined && budget.steps === undefined && budget.timeMs === undefined && budget.signal === undefined && !options.stoppers?.length) {
@@ -150,11 +161,15 @@ export async function minimize(
   let stoppedBy = run.stoppedBy;
   if (stoppedBy.reason === 'error') value = NaN;
   else if (evaluateFinal) {
+    // f(x) at the returned x, through the same boundary as every other query (one probe at x itself).
+    const at: Params = [{ name: 'x', shape: [...shape], data: out.slice() }];
+    const final: ProbeBatch = { probes: [{ direction: { kind: 'none' }, scale: 0, noiseKey: 0 }], response: 'values' };
     try {
-      queries++;
-      value = await f(out.slice(), { noiseSeed: 0, step: run.state.step });
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw new NonFiniteValue(value, 'the objective at the final evaluation');
+      const r = await evaluateProbes(opt.backend, at, final, valueOf(f), { step: run.state.step, estimator: options.estimator.name });
+      value = r.responses.kind === 'values' ? r.responses.values[0]! : NaN;
+      queries += r.queries;
     } catch (e) {
+      queries += queriesSpent(e);
       const error = e instanceof ZerothError ? e : new ObjectiveError(e, 'the final evaluation');
       stoppedBy = { reason: 'error', message: error.message, error };
       value = NaN;
@@ -195,6 +210,11 @@ function makeOracle(f: Objective, grad: MinimizeOptions['gradient'], kind: 'valu
       },
     };
   }
-  const value = valueOracle((p: Params, c: EvalContext) => f(p[0]!.data.slice(), c));
+  const value = valueOf(f);
   return kind === 'ranking' ? rankingFromValues(value) : value;
+}
+
+/** The objective as a value oracle on one block: `f` receives a fresh copy of x. */
+function valueOf(f: Objective): ValueOracle<Params> {
+  return valueOracle((p: Params, c: EvalContext) => f(p[0]!.data.slice(), c));
 }

@@ -1,7 +1,9 @@
 import { ZerothError } from './errors.js';
+import { queriesSpent } from './eval/queriesSpent.js';
 import type { Oracle } from './oracle/oracle.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
 import type { StepInfo, Stopper } from './stoppers.js';
+import { timeSlice } from './timeSlice.js';
 import type { Params } from './types.js';
 import { integerAtLeast } from './validate.js';
 
@@ -13,7 +15,7 @@ export interface Budget {
   readonly steps?: number;
   /** Maximum wall time in milliseconds (checked between steps). */
   readonly timeMs?: number;
-  /** Aborts the run between steps. */
+  /** Aborts the run between steps (also while a synchronous objective runs: see {@link runOptimizer}). */
   readonly signal?: AbortSignal;
 }
 
@@ -57,12 +59,20 @@ export function checkBudget(budget: Budget): void {
  * Runs an optimizer until a budget is spent, a stopper fires, the signal aborts or the objective fails.
  * The budget is never exceeded: a step runs only if its documented queries fit in what is left. When the
  * objective throws or returns a non-finite value, the run ends with `stoppedBy.reason = 'error'`, the
- * parameters at their last good values and the state of the last completed step.
+ * parameters at their last good values and the state of the last completed step; `queries` counts every query
+ * that happened, those of the failed step included. Errors raised by the objective are the objective's,
+ * whatever their class (a nested run's BudgetExhausted or InvalidHyperparameter ends this run with `'error'`).
+ *
+ * Between steps the run gives the event loop a turn every few milliseconds of its own running time (see
+ * `timeSlice`), so an `AbortSignal` aborted by a timer, a Ctrl-C handler or I/O takes effect even when the
+ * objective is synchronous and the run never waits on its own; a fast objective pays one clock read per step.
+ * A step is the unit of interruption: a single evaluation that never returns cannot be interrupted in this
+ * thread (run such an objective where it can be terminated, e.g. the tuner's `workerPoolExecutor`).
  */
-export async function runOptimizer<S, T>(
-  opt: Optimizer<S, T>,
-  params: Params,
-  oracle: Oracle<Params>,
+export async function runOptimizer<S, T, B = Float32Array>(
+  opt: Optimizer<S, T, B>,
+  params: Params<B>,
+  oracle: Oracle<Params<B>>,
   initial: OptimizerState<S, T>,
   options: RunOptions = {},
 ): Promise<RunResult<S, T>> {
@@ -78,13 +88,16 @@ export async function runOptimizer<S, T>(
   let steps = 0;
   let queries = 0;
   const stop = (stoppedBy: StoppedBy): RunResult<S, T> => ({ state, steps, queries, history, stoppedBy });
+  const slice = timeSlice();
   for (;;) {
+    const turn = slice.yieldIfDue();
+    if (turn !== undefined) await turn;
     if (budget.signal?.aborted) return stop({ reason: 'signal', message: 'aborted by the signal' });
     if (steps >= maxSteps) return stop({ reason: 'steps', message: `step budget of ${maxSteps} reached` });
     if (budget.timeMs !== undefined && Date.now() - t0 >= budget.timeMs) {
       return stop({ reason: 'time', message: `time budget of ${budget.timeMs} ms reached` });
     }
-    const cost = opt.estimator.queriesPerStep(params);
+    const cost = opt.estimator.queriesPerStep(params as unknown as Params); // only the layout is read
     if (queries + cost > maxQueries) {
       return stop({ reason: 'queries', message: `query budget of ${budget.queries} reached (${queries} spent)` });
     }
@@ -92,6 +105,7 @@ export async function runOptimizer<S, T>(
     try {
       result = await opt.step(params, oracle, state, maxQueries - queries);
     } catch (e) {
+      queries += queriesSpent(e); // the failed step's queries happened
       if (e instanceof ZerothError && e.code === 'BUDGET_EXHAUSTED') {
         return stop({ reason: 'queries', message: e.message });
       }

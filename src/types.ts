@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import type { Episode } from './rl/episode.js';
 
 /** An unsigned 32-bit integer seed. Every stochastic function of zeroth takes one explicitly. */
 export type Seed = number;
@@ -36,7 +37,9 @@ export type Params<B = Float32Array> = readonly Block<B>[];
  * - `lowRank`: for 2-D blocks of shape [m, n] with a `v` entry, U·Vᵀ with V (n × rank, row-major) from `v` and
  *   U (m × rank, row-major) from `u` when given, else seeded by `seed` (stream lowRankU). Other blocks (1-D,
  *   or no `v` entry) use a Gaussian z seeded by `seed` when `others` is `'gaussian'` (default), or are left
- *   unchanged when `others` is `'none'`.
+ *   unchanged when `others` is `'none'`. `vSeed`, when set, states that `v` was drawn from that seed:
+ *   `v[b] = lowRankFactor(vSeed, b, n, rank)` for every 2-D block and `undefined` for the others, so a seed
+ *   log can store the seed instead of V (it checks the claim).
  * - `dense`: explicit values, one `Float32Array` per block (a materialised direction); an `undefined` entry
  *   is zero.
  * - `params`: the current parameter values themselves, in the blocks where `blocks[b]` is true (all blocks
@@ -52,6 +55,7 @@ export type Direction =
       readonly seed: Seed;
       readonly rank: number;
       readonly v: readonly (Float32Array | undefined)[];
+      readonly vSeed?: Seed;
       readonly u?: readonly (Float32Array | undefined)[];
       readonly others?: 'gaussian' | 'none';
     }
@@ -71,10 +75,20 @@ export interface Probe {
   readonly direction: Direction;
   readonly scale: number;
   readonly noiseKey: number;
+  /**
+   * For `'rollouts'` batches, where each probe is one episode: the index of the episode's sampling stream
+   * among the probes that share its `noiseKey` (the episode seed). Equal keys give the same start state;
+   * equal keys and equal samples give the same episode noise too (actions and transitions), so the two
+   * probes of an antithetic pair face identical episodes. @defaultValue 0
+   */
+  readonly sample?: number;
 }
 
-/** What the estimator needs back for a batch of probes. */
-export type ResponseKind = 'values' | 'ranking' | 'valueAndGrad';
+/**
+ * What the estimator needs back for a batch of probes: f at each probe (`'values'`), an order of the probes
+ * (`'ranking'`), f and ∇f (`'valueAndGrad'`), or one episode per probe (`'rollouts'`, for policy gradients).
+ */
+export type ResponseKind = 'values' | 'ranking' | 'valueAndGrad' | 'rollouts';
 
 /** The probes an estimator proposes for one round of evaluation, and the kind of answer it wants. */
 export interface ProbeBatch {
@@ -91,7 +105,9 @@ export type Responses =
       readonly kind: 'valueAndGrad';
       readonly values: Float64Array;
       readonly grads: readonly (readonly Float32Array[])[];
-    };
+    }
+  /** One episode per probe, in probe order. */
+  | { readonly kind: 'rollouts'; readonly episodes: readonly Episode[] };
 
 /** One term `coeff · direction` of an implicit update. */
 export interface UpdateTerm {
@@ -110,6 +126,17 @@ export interface UpdateTerm {
 export type Update =
   | { readonly kind: 'implicit'; readonly terms: readonly UpdateTerm[] }
   | { readonly kind: 'dense'; readonly blocks: readonly Float32Array[] };
+
+/**
+ * One write into the parameters: `x ← x + alpha · direction` (`backend.perturbInPlace`). A step of the
+ * optimizer is fully described by the writes it left on the parameters, in order (probe moves that were not
+ * undone exactly, the fused restore, the update's terms; a dense step is a `dense` direction with alpha 1):
+ * replaying them on the same starting point gives the same bits on every backend. The seed log stores them.
+ */
+export interface ParamWrite {
+  readonly direction: Direction;
+  readonly alpha: number;
+}
 
 /** The context an oracle receives with each query. */
 export interface EvalContext {

@@ -30,6 +30,7 @@ export function withTransform<S, T>(
   return {
     name,
     response: estimator.response,
+    combineReadsValues: estimator.combineReadsValues !== false || transform.readsValues !== false,
     ...(estimator.restore ? { restore: estimator.restore } : {}),
     queriesPerStep: (params: Params) => estimator.queriesPerStep(params),
     init: (params: Params) => ({ estimator: estimator.init(params), transform: transform.init(params) }),

@@ -1,38 +1,63 @@
 /**
- * Suboptimality-vs-queries plots as SVG: a vega-lite spec compiled to vega and rendered headless in Node
- * (`renderer: 'none'`, no browser, no canvas).
+ * Benchmark curves as SVG: a vega-lite spec compiled to vega and rendered headless in Node (`renderer: 'none'`,
+ * no browser, no canvas). The quality benchmark draws suboptimality vs queries on log–log axes (the default
+ * {@link Axes}); other benchmarks (bench/rl) pass their own axes.
  */
 import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
 import type { Curve } from './metrics.js';
 
-/** One line of a plot. */
+/** The kinds of method a plot tells apart by dash pattern. */
+export type SeriesGroup = 'zeroth' | 'peer' | 'first-order' | 'policy-gradient';
+
+/** One line of a plot: `curve.queries` are its x values, `curve.subopt` its y values. */
 export interface Series {
   readonly name: string;
-  /** 'zeroth' lines are solid, 'peer' dashed, 'first-order' dotted. */
-  readonly group: 'zeroth' | 'peer' | 'first-order';
+  /** 'zeroth' lines are solid, 'peer' dashed, 'first-order' dotted, 'policy-gradient' dash-dotted. */
+  readonly group: SeriesGroup;
   readonly curve: Curve;
+}
+
+/** The axes of a plot: titles and whether each is logarithmic. */
+export interface Axes {
+  readonly x: { readonly title: string; readonly log: boolean };
+  readonly y: { readonly title: string; readonly log: boolean };
 }
 
 /** Smallest suboptimality drawn (log axis): smaller values, and exact zeros, are drawn at this floor. */
 export const PLOT_FLOOR = 1e-12;
 
-/** The vega-lite spec of a log–log suboptimality-vs-queries plot. */
-export function curveSpec(title: string, series: readonly Series[], target?: number): vegaLite.TopLevelSpec {
+/** The quality benchmark's axes: queries (log) and relative suboptimality (log). */
+export const SUBOPTIMALITY_AXES: Axes = {
+  x: { title: 'queries', log: true },
+  y: { title: '(f − f*) / (f(x0) − f*)  (median over seeds)', log: true },
+};
+
+const DASHES: Record<SeriesGroup, number[]> = { zeroth: [1, 0], peer: [6, 3], 'first-order': [2, 2], 'policy-gradient': [8, 3, 2, 3] };
+const GROUP_ORDER: readonly SeriesGroup[] = ['zeroth', 'peer', 'first-order', 'policy-gradient'];
+
+/** The vega-lite spec of a curve plot (by default log–log suboptimality vs queries), with an optional target line. */
+export function curveSpec(title: string, series: readonly Series[], target?: number, axes: Axes = SUBOPTIMALITY_AXES): vegaLite.TopLevelSpec {
   const values = series.flatMap((s) =>
-    s.curve.queries.map((q, i) => ({ method: s.name, group: s.group, queries: Math.max(q, 1), subopt: Math.max(s.curve.subopt[i]!, PLOT_FLOOR) })),
+    s.curve.queries.map((q, i) => ({
+      method: s.name,
+      group: s.group,
+      x: axes.x.log ? Math.max(q, 1) : q,
+      y: axes.y.log ? Math.max(s.curve.subopt[i]!, PLOT_FLOOR) : s.curve.subopt[i]!,
+    })),
   );
+  const groups = GROUP_ORDER.filter((g) => series.some((s) => s.group === g));
   const layers: object[] = [
     {
       mark: { type: 'line', strokeWidth: 1.6, clip: true },
       encoding: {
-        x: { field: 'queries', type: 'quantitative', scale: { type: 'log' }, title: 'queries' },
-        y: { field: 'subopt', type: 'quantitative', scale: { type: 'log' }, title: '(f − f*) / (f(x0) − f*)  (median over seeds)' },
+        x: { field: 'x', type: 'quantitative', scale: { type: axes.x.log ? 'log' : 'linear' }, title: axes.x.title },
+        y: { field: 'y', type: 'quantitative', scale: axes.y.log ? { type: 'log' } : { type: 'linear', zero: false }, title: axes.y.title },
         color: { field: 'method', type: 'nominal', legend: { title: null, columns: 1, labelLimit: 200 }, scale: { scheme: 'tableau20' } },
         strokeDash: {
           field: 'group',
           type: 'nominal',
-          scale: { domain: ['zeroth', 'peer', 'first-order'], range: [[1, 0], [6, 3], [2, 2]] },
+          scale: { domain: groups, range: groups.map((g) => DASHES[g]) },
           legend: { title: null },
         },
       },

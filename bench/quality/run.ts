@@ -21,7 +21,7 @@ import type { RunRecord } from './record.js';
 import { writeReport } from './report.js';
 import { PEER_METHODS } from '../peers/peerMethods.js';
 import { ensurePeers, type Library } from '../peers/pythonPeer.js';
-import { suiteTasks, type Family, type Mode, type Task } from './suite.js';
+import { registryMethods, suiteTasks, type Family, type Mode, type Task } from './suite.js';
 
 /** Options of {@link runQuality}. */
 export interface RunQualityOptions {
@@ -97,7 +97,7 @@ export async function runQuality(options: RunQualityOptions): Promise<{ results:
       workers,
       limits,
       peers: { message: status.message, methods: [...new Set(runs.filter((r) => r.kind === 'peer').map((r) => r.method))] },
-      estimators: Object.keys(registry)
+      estimators: registryMethods()
         .filter((name) => options.methods === undefined || options.methods.includes(name))
         .map((name) => ({ name, description: registry[name]!.description, response: registry[name]!.response })),
     },

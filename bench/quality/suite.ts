@@ -183,9 +183,14 @@ export interface Task {
   readonly override?: { readonly value: number; readonly options?: Readonly<Record<string, unknown>> };
 }
 
-/** The estimators of the registry, in registry order. */
+/**
+ * The estimators of the registry that minimise functions, in registry order: those answered by values,
+ * rankings or gradients. Policy-gradient estimators (response 'rollouts') need episodes and run in bench/rl.
+ */
 export function registryMethods(): string[] {
-  return Object.keys(estimators);
+  return Object.entries(estimators as Record<string, { response: string }>)
+    .filter(([, e]) => e.response !== 'rollouts')
+    .map(([name]) => name);
 }
 
 /** Estimators that are not zeroth-order (compared, but not held to the ZO acceptance targets). */

@@ -71,6 +71,9 @@ export function cgeSparseMask(params: Params, rule: CgeSparsityRule, refreshInde
     const k = cgeKeepCount(n, rule.ratio);
     if (rule.mode === 'random') return cgeSample(seed, b, n, k);
     const x = block.data;
+    if (!(x instanceof Float32Array)) {
+      throw new InvalidInput('sparsity', `magnitude masks read the values of block ${b}, which is on a device`, "Use mode: 'random', or a host backend (cpu, wasm).");
+    }
     const order = Int32Array.from({ length: n }, (_, i) => i);
     order.sort((i, j) => Math.abs(x[j]!) - Math.abs(x[i]!) || i - j);
     return order.slice(0, k).sort();

@@ -2,6 +2,7 @@
  * U·Vᵀ, the projected gradient, and materialising U (or the Gaussian z of a 1-D block) from a direction. */
 import { InvalidInput, OracleMismatch } from '../../src/errors.js';
 import { derivedSeed } from '../../src/rng/derivedSeed.js';
+import { lowRankFactor } from '../../src/rng/lowRankFactor.js';
 import { perturbGaussianRange } from '../../src/rng/perturbGaussian.js';
 import { streamKey } from '../../src/rng/streamKey.js';
 import { streams } from '../../src/rng/streams.js';
@@ -48,28 +49,29 @@ export function isMatrix(block: Block): boolean {
   return block.shape.length === 2;
 }
 
+/** V factors and the seed they were drawn from (`undefined` when they were not drawn from a seed). */
+export interface SeededFactors {
+  readonly v: Factors;
+  readonly vSeed: number | undefined;
+}
+
 /**
  * Fresh V factors for the step with seed `seed`: for each 2-D block b of shape [m, n], V (n × rank) with
- * V[c, j] = element c·rank + j of the `lowRankV` stream of (derivedSeed(seed, 0, FACTOR_V), b). U is drawn
- * from the `lowRankU` stream of another derived seed, so the two never share random numbers.
+ * V[c, j] = element c·rank + j of the `lowRankV` stream of (vSeed, b), vSeed = derivedSeed(seed, 0, FACTOR_V)
+ * (`lowRankFactor`). U is drawn from the `lowRankU` stream of another derived seed, so the two never share
+ * random numbers.
  */
-export function drawFactors(params: Params, rank: number, seed: number): Factors {
+export function drawFactors(params: Params, rank: number, seed: number): SeededFactors {
   const vSeed = derivedSeed(seed, 0, FACTOR_V);
-  return params.map((block, b) => {
-    if (!isMatrix(block)) return undefined;
-    const n = block.shape[1]!;
-    const v = new Float32Array(n * rank);
-    const { k1, k2 } = streamKey(vSeed, streams.lowRankV, b);
-    perturbGaussianRange(v, k1, k2, 0, v.length, 1);
-    return v;
-  });
+  const v = params.map((block, b) => (isMatrix(block) ? lowRankFactor(vSeed, b, block.shape[1]!, rank) : undefined));
+  return { v, vSeed };
 }
 
 /** The V factors of step `step`: fresh at steps ≡ 0 (mod resampleEvery), else the stored ones. */
-export function factorsFor(settings: LozoSettings, stored: Factors, step: number, params: Params, seed: number): Factors {
+export function factorsFor(settings: LozoSettings, stored: SeededFactors, step: number, params: Params, seed: number): SeededFactors {
   if (step % settings.resampleEvery === 0) return drawFactors(params, settings.rank, seed);
   params.forEach((block, b) => {
-    const v = stored[b];
+    const v = stored.v[b];
     const ok = isMatrix(block) ? v !== undefined && v.length === block.shape[1]! * settings.rank : v === undefined;
     if (!ok) {
       throw new InvalidInput(
@@ -83,9 +85,16 @@ export function factorsFor(settings: LozoSettings, stored: Factors, step: number
 }
 
 /** The antithetic pair x ± σ·(U Vᵀ on 2-D blocks, z on the others), both evaluations with one noise key. */
-export function lowRankPair(settings: LozoSettings, v: Factors, step: number, seed: number): ProbeBatch {
+export function lowRankPair(settings: LozoSettings, factors: SeededFactors, step: number, seed: number): ProbeBatch {
   const s = settings.sigma(step);
-  const direction: LowRankDirection = { kind: 'lowRank', seed: derivedSeed(seed, 0, DIRECTION), rank: settings.rank, v };
+  const { v, vSeed } = factors;
+  const direction: LowRankDirection = {
+    kind: 'lowRank',
+    seed: derivedSeed(seed, 0, DIRECTION),
+    rank: settings.rank,
+    v,
+    ...(vSeed === undefined ? {} : { vSeed }),
+  };
   const noiseKey = derivedSeed(seed, 0, NOISE);
   return {
     response: 'values',
@@ -127,4 +136,9 @@ export function otherBlockZ(direction: LowRankDirection, b: number, length: numb
   const { k1, k2 } = streamKey(direction.seed, streams.gaussian, b);
   perturbGaussianRange(z, k1, k2, 0, length, 1);
   return z;
+}
+
+/** `{ vSeed }` of a direction whose V was drawn from a seed, else `{}` (for the estimators' states). */
+export function seedOf(direction: LowRankDirection): { vSeed?: number } {
+  return direction.vSeed === undefined ? {} : { vSeed: direction.vSeed };
 }

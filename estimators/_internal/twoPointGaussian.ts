@@ -1,3 +1,4 @@
+import { recordOptions } from '../../src/_internal/recordOptions.js';
 import type { Estimator } from '../../src/estimator.js';
 import { spsa, type SpsaState } from '../spsa.js';
 
@@ -15,6 +16,7 @@ export function twoPointGaussian(name: string, sigmaOption: number | undefined, 
   return {
     ...pair,
     name,
+    options: recordOptions({ sigma: sigmaOption ?? 1e-3 }),
     combine(state, batch, responses, params) {
       const c = pair.combine(state, batch, responses, params);
       if (c.update?.kind !== 'implicit') return c;

@@ -1,7 +1,7 @@
 import type { Direction, Params } from '../types.js';
 import type { Backend } from './backend.js';
 import { arrays, checkSameLayout } from './_internal/checks.js';
-import { perturbBlockRange } from './_internal/perturbBlock.js';
+import { checkDirectionSeed, isZeroStep, perturbBlockRange } from './_internal/perturbBlock.js';
 
 const f = Math.fround;
 
@@ -35,7 +35,8 @@ export function cpuBackend(): Backend {
       return block.data;
     },
     perturbInPlace(direction: Direction, alpha: number, x: Params): void {
-      if (direction.kind === 'none' || alpha === 0) return;
+      checkDirectionSeed(direction);
+      if (direction.kind === 'none' || isZeroStep(alpha)) return;
       for (let b = 0; b < x.length; b++) {
         const block = x[b]!;
         perturbBlockRange(direction, alpha, block, b, 0, block.data.length);

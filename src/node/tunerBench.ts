@@ -27,24 +27,27 @@ export function packageRoot(from: string = fileURLToPath(import.meta.url)): stri
 }
 
 /**
- * What `zeroth bench [kind]` runs, in a source checkout: the package's `bench:<kind>` npm script if it has one,
- * else `bench/<kind>/run.ts` with tsx; kinds are `quality` and `perf` (both when none is given).
+ * What `zeroth bench [kind]` runs, in a source checkout (a clone of the repository, whose `bench/` folder holds
+ * the benchmarks): the package's `bench:<kind>` npm script if it has one, else `bench/<kind>/run.ts` with tsx;
+ * kinds are `quality`, `perf` and `rl` (quality and perf when none is given). An installed package (`npm install zeroth`) ships
+ * no benchmarks: the plan then says so instead of running a script whose files are not there.
  */
 export function benchPlans(kinds: readonly string[], extra: readonly string[], root = packageRoot()): BenchPlan[] {
   const scripts = root === undefined ? {} : ((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {});
   return (kinds.length === 0 ? ['quality', 'perf'] : kinds).map((kind): BenchPlan => {
     if (root === undefined) return { kind, why: 'the zeroth package root was not found' };
+    const entry = join(root, 'bench', kind, 'run.ts');
+    if (!existsSync(entry)) {
+      return {
+        kind,
+        why: `the ${kind} benchmark needs a source checkout of zeroth: this installation (${root}) has no bench/${kind}/run.ts, since the npm package ships no benchmarks. Clone the repository, run npm ci there, then zeroth bench ${kind}`,
+      };
+    }
     if (scripts[`bench:${kind}`] !== undefined) {
       return { kind, command: ['npm', 'run', `bench:${kind}`, ...(extra.length > 0 ? ['--', ...extra] : [])], why: `npm script bench:${kind}` };
     }
-    const entry = join(root, 'bench', kind, 'run.ts');
-    if (existsSync(entry) && existsSync(join(root, 'node_modules', 'tsx'))) {
-      return { kind, command: [process.execPath, '--import', 'tsx', entry, ...extra], why: `bench/${kind}/run.ts` };
-    }
-    return {
-      kind,
-      why: `no ${kind} benchmark here: benchmarks ship with the source repository (bench/${kind}/run.ts or an npm script bench:${kind}), not with the npm package`,
-    };
+    if (existsSync(join(root, 'node_modules', 'tsx'))) return { kind, command: [process.execPath, '--import', 'tsx', entry, ...extra], why: `bench/${kind}/run.ts` };
+    return { kind, why: `bench/${kind}/run.ts needs tsx: run npm ci in ${root} first` };
   });
 }
 

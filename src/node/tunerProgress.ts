@@ -4,13 +4,18 @@ export interface ProgressState {
   readonly budget: number;
   readonly steps: number;
   readonly best: number;
+  /** Steps abandoned after their queries were spent (failures, clipped pairs). */
+  readonly skipped?: number;
+  /** Evaluations that failed. */
+  readonly failed?: number;
   readonly elapsedMs: number;
   readonly timeMs?: number;
 }
 
 /**
  * A progress bar on a stream (stderr): on a terminal one line redrawn at most every 100 ms; elsewhere a line
- * per 10% of the budget. Shows queries, steps, the best value told so far, elapsed time and the ETA.
+ * per 10% of the budget. Shows queries, steps (and the skipped ones), failed evaluations, the best value told
+ * so far (best seen), elapsed time and the ETA.
  */
 export function progressBar(stream: NodeJS.WriteStream, enabled: boolean): { update(s: ProgressState): void; done(s: ProgressState): void } {
   const tty = stream.isTTY === true;
@@ -26,7 +31,9 @@ export function progressBar(stream: NodeJS.WriteStream, enabled: boolean): { upd
     const eta = frac > 0 && frac < 1 ? ` · ETA ${seconds((s.elapsedMs * (1 - frac)) / frac)}` : '';
     const of = Number.isFinite(s.budget) ? `/${s.budget}` : '';
     const best = Number.isFinite(s.best) ? s.best.toPrecision(6) : '—';
-    return `[${bar}] ${s.queries}${of} queries · ${s.steps} steps · best ${best} · ${seconds(s.elapsedMs)}${eta}`;
+    const skipped = s.skipped ? ` (${s.skipped} skipped)` : '';
+    const failed = s.failed ? ` · ${s.failed} failed` : '';
+    return `[${bar}] ${s.queries}${of} queries · ${s.steps} steps${skipped}${failed} · best seen ${best} · ${seconds(s.elapsedMs)}${eta}`;
   };
   return {
     update(s) {

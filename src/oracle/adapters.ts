@@ -1,6 +1,10 @@
 import { BudgetExhausted, InvalidHyperparameter } from '../errors.js';
+import { recordQueriesSpent } from '../eval/queriesSpent.js';
+import type { EpisodeRequest } from '../rl/episode.js';
 import type { EvalContext, MaybePromise } from '../types.js';
-import type { BatchOracle, GradientOracle, Oracle, RankingOracle, ValueOracle } from './oracle.js';
+import type { BatchOracle, GradientOracle, Oracle, RankingOracle, RolloutsOracle, ValueOracle } from './oracle.js';
+import { valuesInOrder } from './_internal/objectiveValues.js';
+import { askInner, verdictOf } from './_internal/verdict.js';
 
 /** Wraps a function as a value oracle. */
 export function valueOracle<X>(fn: (x: X, context: EvalContext) => MaybePromise<number>): ValueOracle<X> {
@@ -28,102 +32,146 @@ export function gradientOracle<X>(
   return { kind: 'gradient', valueAndGrad: fn };
 }
 
-/** A batch oracle that evaluates a value oracle point by point, in order. */
+/**
+ * A batch oracle that evaluates a value oracle point by point, in order. A throw stops the batch: it reaches
+ * the caller as an ObjectiveError that records how many points were evaluated (see `queriesSpent`).
+ */
 export function batchFromValue<X>(oracle: ValueOracle<X>): BatchOracle<X> {
-  return {
+  const self: BatchOracle<X> = {
     kind: 'batch',
-    async values(xs, contexts) {
-      const out = new Float64Array(xs.length);
-      for (let i = 0; i < xs.length; i++) out[i] = await oracle.value(xs[i]!, contexts[i]!);
-      return out;
-    },
+    values: (xs, contexts) =>
+      valuesInOrder(self, oracle, (x, c) => oracle.value(x, c), xs, (i) => contexts[i]!, {
+        finite: false,
+        where: (i) => `point ${i} of ${xs.length} of the batch at step ${contexts[i]!.step}`,
+      }),
   };
+  return self;
 }
 
 /**
  * A ranking oracle built from a value oracle: evaluates every candidate and sorts by value, ties broken by
- * candidate index (deterministic); NaN ranks last. With `topK`, only the best k indices are returned.
+ * candidate index (deterministic). With `topK`, only the best k indices are returned.
+ *
+ * A ranking of values that are not finite numbers means nothing, so the first NaN, ±Infinity or non-number
+ * (`undefined`, `null`, a string) stops the ranking with NonFiniteValue or ObjectiveError, as a value
+ * estimator stops; a throw stops it with ObjectiveError. The error records how many candidates were evaluated
+ * (see `queriesSpent`).
  */
 export function rankingFromValues<X>(oracle: ValueOracle<X>, options: { readonly topK?: number } = {}): RankingOracle<X> {
   const topK = options.topK;
   if (topK !== undefined && (!Number.isInteger(topK) || topK < 1)) {
     throw new InvalidHyperparameter('topK', topK, 'must be an integer ≥ 1');
   }
-  return {
+  const self: RankingOracle<X> = {
     kind: 'ranking',
     async rank(xs, context) {
-      const v = new Float64Array(xs.length);
-      for (let i = 0; i < xs.length; i++) v[i] = await oracle.value(xs[i]!, context);
-      const order = Array.from({ length: xs.length }, (_, i) => i).sort((a, b) => compareValues(v[a]!, v[b]!) || a - b);
+      const v = await valuesInOrder(self, oracle, (x, c) => oracle.value(x, c), xs, () => context, {
+        finite: true,
+        where: (i) => `candidate ${i} of ${xs.length} of the ranking at step ${context.step}`,
+      });
+      const order = Array.from({ length: xs.length }, (_, i) => i).sort((a, b) => (v[a]! < v[b]! ? -1 : v[a]! > v[b]! ? 1 : a - b));
       return Int32Array.from(topK === undefined ? order : order.slice(0, topK));
     },
   };
+  return self;
 }
 
-function compareValues(a: number, b: number): number {
-  const na = Number.isNaN(a);
-  const nb = Number.isNaN(b);
-  if (na || nb) return na === nb ? 0 : na ? 1 : -1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Turns a maximisation oracle into the minimisation zeroth performs (negates values, gradients, reverses rankings). */
+/**
+ * Turns a maximisation oracle into the minimisation zeroth performs (negates values, gradients, reverses
+ * rankings). Only numbers are negated: anything else is passed on for the evaluation to reject, never coerced.
+ * A rollouts oracle is refused: the policy-gradient estimators already maximise the return, and `returnOracle`
+ * gives value estimators the negated return.
+ */
 export function maximize<X>(oracle: Oracle<X>): Oracle<X> {
+  const negate = <T>(v: T): T => (typeof v === 'number' ? (-v as T) : v);
   switch (oracle.kind) {
-    case 'value':
-      return { kind: 'value', value: async (x, c) => -(await oracle.value(x, c)) };
-    case 'batch':
-      return {
+    case 'value': {
+      const self: ValueOracle<X> = { kind: 'value', value: async (x, c) => negate(await askInner(self, oracle, () => oracle.value(x, c))) };
+      return self;
+    }
+    case 'batch': {
+      const self: BatchOracle<X> = {
         kind: 'batch',
-        values: async (xs, cs) => Float64Array.from(await oracle.values(xs, cs), (v) => -v),
+        values: async (xs, cs) => Array.from(await askInner(self, oracle, () => oracle.values(xs, cs)), negate),
       };
-    case 'ranking':
-      return {
+      return self;
+    }
+    case 'ranking': {
+      const self: RankingOracle<X> = {
         kind: 'ranking',
         rank: async (xs, c) => {
-          const order = await oracle.rank(xs, c);
+          const order = await askInner(self, oracle, () => oracle.rank(xs, c));
           if (order.length !== xs.length) {
-            throw new InvalidHyperparameter('oracle', 'a top-k ranking', 'must rank every candidate to be maximised (a top-k ranking cannot be reversed)');
+            throw verdictOf(self, new InvalidHyperparameter('oracle', 'a top-k ranking', 'must rank every candidate to be maximised (a top-k ranking cannot be reversed)'));
           }
           return Int32Array.from(order).reverse();
         },
       };
-    case 'gradient':
-      return {
+      return self;
+    }
+    case 'gradient': {
+      const self: GradientOracle<X> = {
         kind: 'gradient',
         valueAndGrad: async (x, c) => {
-          const r = await oracle.valueAndGrad(x, c);
-          return { value: -r.value, grad: r.grad.map((g) => Float32Array.from(g, (v) => -v)) };
+          const r = await askInner(self, oracle, () => oracle.valueAndGrad(x, c));
+          return { value: negate(r.value), grad: r.grad.map((g) => Array.from(g, negate)) };
         },
       };
+      return self;
+    }
+    case 'rollouts':
+      throw new InvalidHyperparameter('oracle', 'a rollouts oracle', 'is maximised as it is by the policy-gradient estimators; for value estimators wrap it with returnOracle (the negated return)');
   }
 }
 
-/** Number of queries one call of an oracle costs for `n` points: a ranking of m candidates costs m. */
+/** Number of queries one call of an oracle costs for `n` points: a ranking of m candidates costs m, n episodes cost n. */
 export function queriesOf(kind: Oracle<unknown>['kind'], points: number): number {
   return kind === 'value' || kind === 'gradient' ? 1 : points;
 }
 
-/** An oracle that counts its queries (`counted.queries`) and refuses to exceed `budget` with BudgetExhausted. */
+/**
+ * An oracle that counts its queries (`counted.queries`) and refuses to exceed `budget`: a query that does not
+ * fit is refused with BudgetExhausted before it reaches the objective (it is not counted, and an optimizer run
+ * ends with `stoppedBy.reason === 'queries'`).
+ */
 export function withBudget<X>(oracle: Oracle<X>, budget = Infinity): Oracle<X> & { readonly queries: number } {
   let used = 0;
-  const spend = (n: number): void => {
-    if (used + n > budget) throw new BudgetExhausted(budget, used + n - budget);
-    used += n;
-  };
-  const base = {
+  const counter = {
     get queries() {
       return used;
     },
   };
+  const counted = <O extends Oracle<X>>(o: O): O & { readonly queries: number } =>
+    Object.defineProperties(o, Object.getOwnPropertyDescriptors(counter)) as O & { readonly queries: number };
+  let self: Oracle<X>;
+  const spend = (n: number): void => {
+    if (used + n > budget) throw verdictOf(self, recordQueriesSpent(new BudgetExhausted(budget, used + n - budget), 0));
+    used += n;
+  };
   switch (oracle.kind) {
     case 'value':
-      return Object.defineProperties({ kind: 'value', value: (x: X, c: EvalContext) => (spend(1), oracle.value(x, c)) }, Object.getOwnPropertyDescriptors(base)) as ValueOracle<X> & { readonly queries: number };
+      self = counted<ValueOracle<X>>({ kind: 'value', value: async (x, c) => (spend(1), askInner(self, oracle, () => oracle.value(x, c))) });
+      break;
     case 'batch':
-      return Object.defineProperties({ kind: 'batch', values: (xs: readonly X[], cs: readonly EvalContext[]) => (spend(xs.length), oracle.values(xs, cs)) }, Object.getOwnPropertyDescriptors(base)) as BatchOracle<X> & { readonly queries: number };
+      self = counted<BatchOracle<X>>({ kind: 'batch', values: async (xs, cs) => (spend(xs.length), askInner(self, oracle, () => oracle.values(xs, cs))) });
+      break;
     case 'ranking':
-      return Object.defineProperties({ kind: 'ranking', rank: (xs: readonly X[], c: EvalContext) => (spend(xs.length), oracle.rank(xs, c)) }, Object.getOwnPropertyDescriptors(base)) as RankingOracle<X> & { readonly queries: number };
+      self = counted<RankingOracle<X>>({ kind: 'ranking', rank: async (xs, c) => (spend(xs.length), askInner(self, oracle, () => oracle.rank(xs, c))) });
+      break;
     case 'gradient':
-      return Object.defineProperties({ kind: 'gradient', valueAndGrad: (x: X, c: EvalContext) => (spend(1), oracle.valueAndGrad(x, c)) }, Object.getOwnPropertyDescriptors(base)) as GradientOracle<X> & { readonly queries: number };
+      self = counted<GradientOracle<X>>({ kind: 'gradient', valueAndGrad: async (x, c) => (spend(1), askInner(self, oracle, () => oracle.valueAndGrad(x, c))) });
+      break;
+    case 'rollouts': {
+      const returns = oracle.returns;
+      self = counted<RolloutsOracle<X>>({
+        kind: 'rollouts',
+        rollouts: async (x: X, rs: readonly EpisodeRequest[], c: EvalContext) => (spend(rs.length), askInner(self, oracle, () => oracle.rollouts(x, rs, c))),
+        ...(returns !== undefined
+          ? { returns: async (x: X, rs: readonly EpisodeRequest[], c: EvalContext) => (spend(rs.length), askInner(self, oracle, () => returns.call(oracle, x, rs, c))) }
+          : {}),
+      });
+      break;
+    }
   }
+  return self as Oracle<X> & { readonly queries: number };
 }

@@ -3,6 +3,7 @@ import { derivedSeed } from '../rng/derivedSeed.js';
 import { checkSeed } from '../rng/seedStream.js';
 import { streamKey, streamWord } from '../rng/streamKey.js';
 import { streams } from '../rng/streams.js';
+import { valuesInOrder } from './_internal/objectiveValues.js';
 import type { EvalContext, MaybePromise } from '../types.js';
 import { integerAtLeast, nonNegative, oneOf } from '../validate.js';
 import type { RankingOracle } from './oracle.js';
@@ -32,7 +33,9 @@ const TWO32 = 4294967296;
  * A ranking oracle that models a noisy human judge: it evaluates f at every candidate and returns a random
  * order, best first, from a Plackett–Luce (or pairwise Bradley–Terry) model with weights exp(−f/T). The draws
  * are a pure function of (`seed`, `context.noiseSeed`, `context.step`, candidate index): equal seeds and
- * contexts give equal rankings. As T → 0 the ranking becomes exact; NaN values rank last.
+ * contexts give equal rankings. As T → 0 the ranking becomes exact. A value that is not a finite number (NaN,
+ * ±Infinity, `undefined`, `null`, a string) stops the ranking with NonFiniteValue or ObjectiveError, as a value
+ * estimator stops.
  *
  * Plackett–Luce is sampled with the Gumbel trick: candidates are sorted by fᵢ − T·Gᵢ with Gᵢ i.i.d. standard
  * Gumbel, which has exactly the sequential-choice distribution and never overflows.
@@ -61,22 +64,25 @@ export function noisyRankingOracle<X>(
   const temperature = nonNegative('temperature', options.temperature);
   const seed = checkSeed(options.seed);
   const topK = options.topK === undefined ? undefined : integerAtLeast('topK', options.topK, 1);
-  return {
+  const self: RankingOracle<X> = {
     kind: 'ranking',
     async rank(xs, context) {
       const m = xs.length;
-      const f = new Float64Array(m);
-      for (let i = 0; i < m; i++) f[i] = await values(xs[i]!, context);
+      const f = await valuesInOrder(self, undefined, values, xs, () => context, {
+        finite: true,
+        where: (i) => `candidate ${i} of ${m} of the ranking at step ${context.step}`,
+      });
       const { k1, k2 } = streamKey(derivedSeed(seed, context.noiseSeed, JUDGE), streams.noise, context.step);
       const uniform = (i: number): number => (streamWord(k1, k2, i) + 0.5) / TWO32;
       const order = model === 'plackettLuce' ? plackettLuce(f, temperature, uniform) : bradleyTerry(f, temperature, uniform);
       return topK === undefined || topK >= m ? order : order.slice(0, topK);
     },
   };
+  return self;
 }
 
 function plackettLuce(f: Float64Array, t: number, uniform: (i: number) => number): Int32Array {
-  const key = Float64Array.from(f, (v, i) => (t === 0 || Number.isNaN(v) ? v : v + t * Math.log(-Math.log(uniform(i)))));
+  const key = Float64Array.from(f, (v, i) => (t === 0 ? v : v + t * Math.log(-Math.log(uniform(i)))));
   return Int32Array.from(
     Array.from({ length: f.length }, (_, i) => i).sort((a, b) => compare(key[a]!, key[b]!) || a - b),
   );
@@ -89,7 +95,7 @@ function bradleyTerry(f: Float64Array, t: number, uniform: (i: number) => number
   for (let i = 0; i < m; i++) {
     for (let j = i + 1; j < m; j++, pair++) {
       const z = (f[j]! - f[i]!) / t;
-      // T = 0, an infinite or NaN value: the exact comparison (NaN last, ties to the lower index).
+      // T = 0 or an overflowing difference: the exact comparison (ties to the lower index).
       const iWins = Number.isFinite(z) ? uniform(pair) < logistic(z) : compare(f[i]!, f[j]!) <= 0;
       wins[iWins ? i : j]!++;
     }
@@ -106,10 +112,7 @@ function logistic(z: number): number {
   return e / (1 + e);
 }
 
-/** Ascending, NaN last. */
+/** Ascending. */
 function compare(a: number, b: number): number {
-  const na = Number.isNaN(a);
-  const nb = Number.isNaN(b);
-  if (na || nb) return na === nb ? 0 : na ? 1 : -1;
   return a < b ? -1 : a > b ? 1 : 0;
 }

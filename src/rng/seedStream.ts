@@ -1,5 +1,7 @@
 import seedrandom from 'seedrandom';
-import { InvalidHyperparameter } from '../errors.js';
+import { checkSeed } from './checkSeed.js';
+
+export { checkSeed };
 
 /** The serialisable position of a {@link SeedStream}. */
 export interface SeedStreamState {
@@ -15,14 +17,6 @@ export interface SeedStreamState {
 export interface SeedStream {
   next(): number;
   state(): SeedStreamState;
-}
-
-/** Checks that `seed` is a uint32 and returns it. */
-export function checkSeed(seed: unknown, name = 'seed'): number {
-  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-    throw new InvalidHyperparameter(name, seed, 'must be an integer in [0, 2^32 − 1]');
-  }
-  return seed;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { checkSeed } from './checkSeed.js';
 import { lowbias32 } from './lowbias32.js';
 
 /**
@@ -11,13 +12,15 @@ export interface StreamKey {
 }
 
 /**
- * Derives the keys of the stream `stream` of block `block` for `seed`.
+ * Derives the keys of the stream `stream` of block `block` for `seed` (`src/rng/DEFINITION.md`, "Stream keys").
  *
- * @param seed - uint32 seed
+ * @param seed - uint32 seed: a seed outside [0, 2³²), not an integer or NaN is refused, never reduced
  * @param stream - stream tag (see `streams`)
- * @param block - index of the parameter block
+ * @param block - 0-based index of the parameter block
+ * @throws InvalidHyperparameter when `seed` is not a uint32
  */
 export function streamKey(seed: number, stream: number, block: number): StreamKey {
+  checkSeed(seed);
   let a = lowbias32(seed ^ 0x5bd1e995);
   a = lowbias32(a ^ Math.imul(stream + 1, 0x632be5ab));
   a = lowbias32((a + Math.imul(block + 1, 0x85ebca6b)) | 0);

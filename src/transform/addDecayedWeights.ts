@@ -1,3 +1,4 @@
+import { recordOptions } from '../_internal/recordOptions.js';
 import { InvalidHyperparameter } from '../errors.js';
 import type { Params, Update } from '../types.js';
 import { checkLayout } from './_internal/checkLayout.js';
@@ -43,6 +44,7 @@ export function addDecayedWeights(weightDecay: number, mask?: BlockMask): Transf
     params.map((b) => (mask === undefined ? true : mask({ name: b.name, shape: b.shape }) === true));
   return {
     name: 'addDecayedWeights',
+    options: recordOptions({ weightDecay, mask }),
     init(_params: Params): EmptyState {
       return emptyState;
     },

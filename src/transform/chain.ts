@@ -42,6 +42,8 @@ export function chain<const T extends readonly Transform<unknown>[]>(...transfor
   const parts: readonly Transform<unknown>[] = [...transforms];
   return {
     name: `chain(${parts.map((t) => t.name).join(',')})`,
+    options: { parts: parts.map((t) => t.options ?? null) },
+    readsValues: parts.some((t) => t.readsValues !== false),
     init(params: Params): StatesOf<T> {
       return parts.map((t) => t.init(params)) as unknown as StatesOf<T>;
     },

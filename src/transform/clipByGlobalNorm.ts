@@ -32,6 +32,8 @@ export function clipByGlobalNorm(maxNorm: number): Transform<EmptyState> {
   }
   return {
     name: 'clipByGlobalNorm',
+    options: { maxNorm },
+    readsValues: false,
     init(_params: Params): EmptyState {
       return emptyState;
     },

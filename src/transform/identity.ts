@@ -21,6 +21,8 @@ export type EmptyState = Readonly<Record<string, never>>;
 export function identity(): Transform<EmptyState> {
   return {
     name: 'identity',
+    options: {},
+    readsValues: false,
     init(_params: Params): EmptyState {
       return emptyState;
     },

@@ -29,6 +29,7 @@ import type { Transform } from './transform.js';
 export function materialize(backend: Backend = cpuBackend()): Transform<EmptyState> {
   return {
     name: 'materialize',
+    options: {},
     init(_params: Params): EmptyState {
       return emptyState;
     },

@@ -29,6 +29,8 @@ export function scale(factor: number): Transform<EmptyState> {
   }
   return {
     name: 'scale',
+    options: { factor },
+    readsValues: false,
     init(_params: Params): EmptyState {
       return emptyState;
     },

@@ -58,6 +58,8 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): Transform<ScaleBy
   }
   return {
     name: 'scaleByAdam',
+    options: { b1, b2, eps },
+    readsValues: false,
     init(params: Params): ScaleByAdamState {
       return {
         count: 0,

@@ -1,3 +1,4 @@
+import { recordOptions } from '../_internal/recordOptions.js';
 import { InvalidHyperparameter } from '../errors.js';
 import type { Params, Update } from '../types.js';
 import { scaleUpdate } from './_internal/scaleUpdate.js';
@@ -41,6 +42,8 @@ export function scaleByLearningRate(learningRate: number | Schedule): Transform<
   const rate: Schedule = typeof learningRate === 'number' ? () => learningRate : learningRate;
   return {
     name: 'scaleByLearningRate',
+    options: recordOptions({ learningRate }),
+    readsValues: false,
     init(_params: Params): ScaleByLearningRateState {
       return { count: 0 };
     },

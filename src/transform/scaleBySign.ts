@@ -28,6 +28,8 @@ import type { Transform } from './transform.js';
 export function scaleBySign(): Transform<EmptyState> {
   return {
     name: 'scaleBySign',
+    options: {},
+    readsValues: false,
     init(_params: Params): EmptyState {
       return emptyState;
     },

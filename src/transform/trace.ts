@@ -53,6 +53,8 @@ export function trace(options: TraceOptions): Transform<TraceState> {
   }
   return {
     name: 'trace',
+    options: { decay, nesterov },
+    readsValues: false,
     init(params: Params): TraceState {
       return { momentum: params.map((b) => new Float32Array(b.data.length)) };
     },

@@ -13,6 +13,18 @@ import type { Params, Update } from '../types.js';
  */
 export interface Transform<S = unknown> {
   readonly name: string;
+  /**
+   * The options it was built with, as plain JSON (a schedule appears as its name; `chain` lists its parts'):
+   * tuner checkpoints record them and `resumeTuner` refuses a resume whose transform's options differ.
+   * Optional: a transform without it is not checked.
+   */
+  readonly options?: Readonly<Record<string, unknown>>;
+  /**
+   * `false` declares that `update` uses the shapes of `params` only, never their values (see
+   * `Estimator.combineReadsValues`: the optimizer may then fuse the restore of the last probe with the step).
+   * Left out, it counts as `true`.
+   */
+  readonly readsValues?: boolean;
   init(params: Params): S;
   update(update: Update, state: S, params: Params): readonly [Update, S];
 }

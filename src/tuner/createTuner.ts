@@ -22,25 +22,31 @@ import type { Recommendation, Trial, TrialFailure, Tuner, TunerOptions } from '.
  * **Bounds.** The estimator sees the standardised point u ∈ [−1, 1]^dim of the {@link Space}; every trial's
  * point lies in the box. A probe `x + s·d` that would leave it is shortened along its direction to the
  * largest |s′| ≤ |s| that stays inside, and the estimator receives the probe re-expressed with the realised
- * scale s′, so its divisor is the realised difference (a pair whose two points coincide gives no estimate:
- * see failures). After each step the iterate is projected onto the box (clipped coordinate-wise).
+ * scale s′, so its divisor is the realised difference. A step of a value estimator in which some direction's
+ * probes all land on one point (both probes of a pair shortened to x at a corner, or a forward probe shortened
+ * onto its base) measures nothing along it: it is re-drawn with the next seed before any query is charged
+ * (`numRedrawn` counts these; after 100 re-draws in a row the step is asked anyway and then skipped). After each
+ * step the iterate is projected onto the box (clipped coordinate-wise).
  *
  * **Failures.** A trial told `{ state: 'failed' | 'pruned' }` (or NaN/±Infinity) abandons its step at once,
  * for every estimator: the parameters, the estimator state and the transform state stay as they were before
  * the step, the other trials of the round become stale (their later tells are accepted and ignored, and the
  * ones not yet handed out are never asked), and the step is re-proposed with the next seed of the stream. The
- * outcome is the same whatever the tell order. Per estimator (`zeroth/estimators`):
+ * same holds when the estimate, the estimator's new state or the transform's is not finite (a momentum or Adam
+ * buffer that would overflow float32): `combine` works on a copy of the state, and nothing non-finite is ever
+ * stored. The outcome is the same whatever the tell order; `numFailed`, `numPruned` and `numSkipped` count
+ * what happened. Per estimator (`zeroth/estimators`):
  * - `spsa`, `mezo`, `lozo`, `lozoM`, `zoSgdSign`, `zoSgdSignElementwise`, `zoSgdMomentum`, `zoAdam`, `cge`: one
  *   round per step; a failed probe (of any pair, or the shared base point of forward differences) skips the
- *   step; a pair clipped to one point (both probes shortened to the same scale) gives a non-finite estimate,
- *   which skips the step too.
+ *   step.
  * - `zoSgdCons`: two rounds; a failure in either skips the whole step (the three queries of round 1 are spent).
  * - `zoRankSgd`: a failed candidate skips the step (a ranking with a hole is not a ranking); with the line
  *   search, a failure in the search round drops the estimation round too. Rank rounds with `tellRanking`, or
  *   tell values and the tuner ranks them (ties by candidate index).
  * Failed and cancelled probes still count against the budget.
  *
- * **Budget.** A step starts only if its documented `queriesPerStep` (plus the final re-evaluation, if any)
+ * **Budget.** A budget is a number of queries or `{ queries, steps }` (anything else is refused); without
+ * one, the driver must stop the run (`tune` refuses to start without some limit). A step starts only if its documented `queriesPerStep` (plus the final re-evaluation, if any)
  * fits in what is left, and all its probes are charged when its round opens: a pair is never half asked, and
  * numTold ≤ numAsked ≤ numQueries ≤ budget.
  *
@@ -48,7 +54,9 @@ import type { Recommendation, Trial, TrialFailure, Tuner, TunerOptions } from '.
  *
  * **Checkpoints.** `save()` returns versioned, checksummed JSON of the whole state (estimator and transform
  * states with typed arrays, the seed-stream position, the open round and its told results); `resumeTuner`
- * continues bit for bit, also between ask and tell (the open trials are handed out again by `ask`).
+ * continues bit for bit, also between ask and tell (the open trials are handed out again by `ask`). The
+ * estimator's and the transform's `options` are recorded, and a resume with other ones is refused unless asked.
+ * `tell` checks that a trial object is this tuner's (its point must be the one this tuner asked with its id).
  *
  * @example
  * ```ts
@@ -86,6 +94,10 @@ export function createTuner<X>(options: TunerOptions<X>): Tuner<X> {
     stale: new Set(),
     finished: false,
     lastValue: NaN,
+    failed: 0,
+    pruned: 0,
+    skipped: 0,
+    redrawn: 0,
   };
   advance(core);
   return tunerOf<X>(core);
@@ -107,7 +119,7 @@ export function checkOptions<X>(options: TunerOptions<X>): Config {
   }
   const transform = options.update;
   if (transform === undefined || typeof transform.update !== 'function') throw new InvalidHyperparameter('update', transform, 'is required, e.g. adam(0.05) or sgd(0.05)');
-  const b = typeof options.budget === 'number' ? { queries: options.budget } : (options.budget ?? {});
+  const b = checkBudget(options.budget);
   const maxQueries = b.queries === undefined ? Infinity : integerAtLeast('budget.queries', b.queries, 1);
   const maxSteps = b.steps === undefined ? Infinity : integerAtLeast('budget.steps', b.steps, 1);
   const re = options.reEvaluate;
@@ -126,6 +138,19 @@ export function checkOptions<X>(options: TunerOptions<X>): Config {
     seed: checkSeed(options.seed ?? 0),
     reEvaluate: re === undefined ? undefined : { every: re.every, repeats: re.repeats },
   };
+}
+
+/** A budget: undefined (unlimited), a number of queries, or `{ queries?, steps? }`; anything else is refused. */
+function checkBudget(budget: unknown): { queries?: unknown; steps?: unknown } {
+  if (budget === undefined) return {};
+  if (typeof budget === 'number') return { queries: budget };
+  if (budget === null || typeof budget !== 'object' || Array.isArray(budget)) {
+    throw new InvalidHyperparameter('budget', budget, 'must be a number of queries (an integer ≥ 1) or { queries, steps }; leave it out for no limit');
+  }
+  for (const key of Object.keys(budget)) {
+    if (key !== 'queries' && key !== 'steps') throw new InvalidHyperparameter(`budget.${key}`, (budget as Record<string, unknown>)[key], 'is not a budget field (queries, steps)');
+  }
+  return budget as { queries?: unknown; steps?: unknown };
 }
 
 /** The public face of a tuner core. */
@@ -150,6 +175,9 @@ export function tunerOf<X>(core: Core): Tuner<X> {
     }
     if (i >= round.asked) throw new InvalidInput(what, `trial ${id} was not asked yet`, 'Tell only trials returned by ask() or askBatch().');
     if (round.status[i] !== PENDING) throw new InvalidInput(what, `trial ${id} was already told`, 'Tell each asked trial exactly once.');
+    if (typeof trial !== 'number' && !samePoint(trial, round.points[i]!, sp)) {
+      throw new InvalidInput(what, `trial ${id} was not asked by this tuner (its point differs from this tuner's trial ${id})`, 'Tell each tuner the trials it handed out.');
+    }
     return { round, i };
   };
 
@@ -181,6 +209,10 @@ export function tunerOf<X>(core: Core): Tuner<X> {
       const at = locate(trial, 'trial');
       const failed = typeof result === 'number' ? !Number.isFinite(result) : checkFailure(result);
       core.numTold++;
+      if (failed) {
+        if (typeof result === 'object' && result.state === 'pruned') core.pruned++;
+        else core.failed++;
+      }
       if (at === 'stale') {
         core.stale.delete(typeof trial === 'number' ? trial : trial.id);
         return undefined;
@@ -249,6 +281,18 @@ export function tunerOf<X>(core: Core): Tuner<X> {
     get numSteps() {
       return core.steps;
     },
+    get numFailed() {
+      return core.failed;
+    },
+    get numPruned() {
+      return core.pruned;
+    },
+    get numSkipped() {
+      return core.skipped;
+    },
+    get numRedrawn() {
+      return core.redrawn;
+    },
     get budget() {
       return config.maxQueries;
     },
@@ -266,10 +310,20 @@ export function tunerOf<X>(core: Core): Tuner<X> {
   return tuner;
 }
 
+/** True when a told trial object carries the point this tuner asked: its `u`, or its `x` after a JSON round trip. */
+function samePoint<X>(trial: Trial<X>, point: Float32Array, sp: Space<X>): boolean {
+  const u = trial.u as ArrayLike<number> | null | undefined;
+  if (u === null || u === undefined || typeof u.length !== 'number') return JSON.stringify(trial.x) === JSON.stringify(sp.decode(point));
+  if (u.length !== point.length) return false;
+  for (let k = 0; k < point.length; k++) if (u[k] !== point[k]) return false;
+  return true;
+}
+
 function checkFailure(result: unknown): true {
   const state = result !== null && typeof result === 'object' ? (result as { state?: unknown }).state : undefined;
   if (state !== 'failed' && state !== 'pruned') {
-    throw new InvalidInput('result', `got ${typeof result === 'object' ? JSON.stringify(result) : String(result)}`, "Tell a number, or { state: 'failed' } / { state: 'pruned' }.");
+    const got = typeof result === 'string' ? `the string ${JSON.stringify(result)}` : typeof result === 'object' || result === undefined ? String(JSON.stringify(result)) : `${typeof result} ${String(result)}`;
+    throw new InvalidInput('result', `got ${got}`, "Tell a number (convert text with Number(…)), or { state: 'failed' } / { state: 'pruned' }.");
   }
   return true;
 }

@@ -100,18 +100,44 @@ export function checkDimension(d: unknown, where: string): Dimension {
 /** The standardised coordinate u ∈ [−1, 1] of a value of `d` (the centre of its cell for an int). */
 export function encodeValue(d: Dimension, value: number): number {
   let t: number;
-  if (d.type === 'float') t = (value - d.low) / (d.high - d.low);
-  else if (d.type === 'logFloat') t = Math.log(value / d.low) / Math.log(d.high / d.low);
+  if (d.type === 'float') {
+    const width = d.high - d.low;
+    // A range wider than the largest double (e.g. ±Number.MAX_VALUE) is measured in halves.
+    t = Number.isFinite(width) ? (value - d.low) / width : (value / 2 - d.low / 2) / (d.high / 2 - d.low / 2);
+  } else if (d.type === 'logFloat') t = logOffset(d, value) / logWidth(d);
   else t = (Math.round(value) - d.low + 0.5) / (d.high - d.low + 1);
   return Math.min(1, Math.max(-1, Math.fround(2 * t - 1)));
 }
 
-/** The value of `d` at the standardised coordinate u (clamped to [−1, 1]); always within [low, high]. */
+/**
+ * The value of `d` at the standardised coordinate u (clamped to [−1, 1]); always within [low, high], and never
+ * NaN, also for ranges whose width (float) or ratio (logFloat) overflows a double.
+ */
 export function decodeValue(d: Dimension, u: number): number {
   const t = (Math.min(1, Math.max(-1, Number.isNaN(u) ? 0 : u)) + 1) / 2;
   let v: number;
-  if (d.type === 'float') v = d.low + t * (d.high - d.low);
-  else if (d.type === 'logFloat') v = d.low * Math.exp(t * Math.log(d.high / d.low));
-  else v = d.low + Math.floor(t * (d.high - d.low + 1));
+  if (d.type === 'float') {
+    const width = d.high - d.low;
+    if (Number.isFinite(width)) v = d.low + t * width;
+    else {
+      const half = t * (d.high / 2 - d.low / 2); // (t·width)/2, which cannot overflow
+      v = d.low + half + half;
+    }
+  } else if (d.type === 'logFloat') {
+    const scaled = d.low * Math.exp(t * logWidth(d));
+    v = Number.isFinite(scaled) ? scaled : Math.exp(Math.log(d.low) + t * logWidth(d));
+  } else v = d.low + Math.floor(t * (d.high - d.low + 1));
   return Math.min(d.high, Math.max(d.low, v));
+}
+
+/** ln(high / low), also when high / low overflows a double. */
+function logWidth(d: Dimension): number {
+  const ratio = d.high / d.low;
+  return Number.isFinite(ratio) ? Math.log(ratio) : Math.log(d.high) - Math.log(d.low);
+}
+
+/** ln(value / low), also when value / low overflows a double. */
+function logOffset(d: Dimension, value: number): number {
+  const ratio = value / d.low;
+  return Number.isFinite(ratio) ? Math.log(ratio) : Math.log(value) - Math.log(d.low);
 }

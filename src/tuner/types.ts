@@ -133,6 +133,17 @@ export interface Tuner<X> {
   readonly numQueries: number;
   /** Parameter updates made. */
   readonly numSteps: number;
+  /** Results told as failed (`{ state: 'failed' }`, NaN or ±Infinity), stale ones included. */
+  readonly numFailed: number;
+  /** Results told as `{ state: 'pruned' }`. */
+  readonly numPruned: number;
+  /** Steps abandoned after their queries were charged (a failed or pruned probe, a non-finite estimate). */
+  readonly numSkipped: number;
+  /**
+   * Steps re-drawn with the next seed before any query was charged, because a pair of probes clipped to one
+   * point at the bounds of the box (a difference that measures nothing): see `createTuner`.
+   */
+  readonly numRedrawn: number;
   /** The query budget (Infinity when unlimited). */
   readonly budget: number;
   /** The step budget (Infinity when unlimited). */

@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { sharedRedis } from '../_support/redis.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -14,9 +15,16 @@ const subpaths: Record<string, string> = {
   'zeroth/problems': 'problems/index.ts',
   'zeroth/testing': 'test/laws/index.ts',
   'zeroth/gpujs': 'src/backend/gpujs/index.ts',
+  'zeroth/webgpu': 'src/backend/webgpu/index.ts',
+  'zeroth/distributed': 'src/distributed/index.ts',
 };
 
 describe('README snippets run as written', () => {
+  // The zeroth/distributed snippet talks to Redis: the server of this test run.
+  beforeAll(async () => {
+    process.env['REDIS_URL'] = (await sharedRedis()).url;
+  });
+  afterAll(async () => (await sharedRedis()).stop());
   test('there are snippets', () => expect(snippets.length).toBeGreaterThanOrEqual(3));
   snippets.forEach((code, i) => {
     test(`snippet ${i + 1}`, async () => {

@@ -33,10 +33,50 @@ describe('the estimator laws catch broken estimators', () => {
     await expect(lawNamed(() => corrupt(spsa(), 'flip'), 'lowers').run()).rejects.toThrow(/mean change/);
   });
   test('an undocumented query fails query accounting', async () => {
-    await expect(lawNamed(() => corrupt(spsa(), 'extraQuery'), 'queriesPerStep').run()).rejects.toThrow(/documented 2, step reported 3/);
+    await expect(lawNamed(() => corrupt(spsa(), 'extraQuery'), 'queriesPerStep').run()).rejects.toThrow(/documented 2, probes 3/);
   });
-  test('hidden randomness fails determinism', async () => {
+  test('hidden randomness fails determinism, and the counterexample names its parts', async () => {
     const build = () => corrupt(spsa(), 'random');
     await expect(lawNamed(build, 'same seed').run()).rejects.toThrow(/differ for one seed/);
+    await expect(lawNamed(build, 'same seed').run()).rejects.toThrow(/Counterexample: \[\{"layout":\[[\d,]+\],"seed":\d+,"quadratic":\d+\}\]/);
+  });
+
+  test('a hand-written estimator that divides by its own sigma passes every law but the realised-scale law', async () => {
+    const sigma = 1e-3;
+    const ownSigma: Estimator<null> = {
+      name: 'ownSigma',
+      response: 'values',
+      queriesPerStep: () => 2,
+      init: () => null,
+      propose: (_state, _params, seed) => {
+        const direction = { kind: 'gaussian' as const, seed };
+        return { response: 'values', probes: [{ direction, scale: sigma, noiseKey: seed }, { direction, scale: -sigma, noiseKey: seed }] };
+      },
+      combine: (_state, batch, responses) => {
+        if (responses.kind !== 'values') throw new Error('values expected');
+        const [plus, minus] = responses.values;
+        return { state: null, update: { kind: 'implicit', terms: [{ direction: batch.probes[0]!.direction, coeff: (plus! - minus!) / (2 * sigma) }] }, value: (plus! + minus!) / 2 };
+      },
+    };
+    const laws = estimatorLaws({ name: 'ownSigma', build: () => ownSigma, unbiased: true, numRuns: 10 });
+    const failed: string[] = [];
+    for (const law of laws) {
+      try {
+        await law.run();
+      } catch (e) {
+        failed.push(`${law.name}: ${(e as Error).message.split('\n')[0]}`);
+      }
+    }
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatch(/realised scale/);
+    const realised = laws.find((l) => l.name.includes('realised scale'))!;
+    await expect(realised.run()).rejects.toThrow(/not by its own sigma/);
+    await expect(realised.run()).rejects.toThrow(/Counterexample: \[\{"shapes":/);
+  });
+
+  test('an estimator whose combine never returns an update fails the query law after a bounded number of rounds', { timeout: 20_000 }, async () => {
+    const never = (): Estimator<unknown> => ({ ...spsa(), combine: (state) => ({ state, update: undefined, value: 0 }) });
+    await expect(lawNamed(never, 'queriesPerStep').run()).rejects.toThrow(/more than 100 rounds/);
+    await expect(lawNamed(never, 'same seed').run()).rejects.toThrow(/more than 100 rounds/);
   });
 });

@@ -14,6 +14,7 @@
  */
 export type { Law } from './law.js';
 export { estimatorLaws, type EstimatorSubject } from './estimatorLaws.js';
+export { lawContext, LAW_POLICY_STD, type LawContext } from './_internal/lawContext.js';
 export { transformLaws } from './transformLaws.js';
 export { backendLaws, assertSameBits, type BackendLaw, type BackendLawOptions } from './backendLaws.js';
 export { tunerLaws } from './tunerLaws.js';

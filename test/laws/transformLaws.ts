@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { labelled } from './_internal/labelled.js';
 import { UnsupportedUpdate } from '../../src/errors.js';
 import { chain } from '../../src/transform/chain.js';
 import { identity } from '../../src/transform/identity.js';
@@ -23,7 +24,7 @@ interface Case {
 const names = ['weight', 'bias', 'fc1.weight', 'layer_norm.weight', 'ln_f.bias', 'embed'] as const;
 const LIMIT = Math.fround(1e3);
 
-const blockSpec = fc.record({
+const blockSpec = labelled({
   name: fc.constantFrom(...names),
   shape: fc.oneof(
     fc.tuple(fc.integer({ min: 1, max: 6 })),
@@ -41,7 +42,7 @@ const cases: fc.Arbitrary<Case> = fc
   .chain((specs) => {
     const sizes = specs.map((s) => s.shape.reduce((a, b) => a * b, 1));
     const arrays = fc.tuple(...sizes.map(values));
-    return fc.record({ params: arrays, updates: fc.array(arrays, { minLength: 1, maxLength: 4 }) }).map(
+    return labelled({ params: arrays, updates: fc.array(arrays, { minLength: 1, maxLength: 4 }) }).map(
       ({ params, updates }): Case => ({
         params: params.map((data, b) => ({ name: `${b}.${specs[b]!.name}`, shape: [...specs[b]!.shape], data })),
         updates,
@@ -62,7 +63,7 @@ function implicitTerms(params: Params): fc.Arbitrary<UpdateTerm[]> {
     coordinate,
     fc.constant({ kind: 'params' as const }),
   );
-  return fc.array(fc.record({ direction, coeff }), { minLength: 1, maxLength: 4 });
+  return fc.array(labelled({ direction, coeff }), { minLength: 1, maxLength: 4 });
 }
 
 const dense = (blocks: readonly Float32Array[]): Update => ({ kind: 'dense', blocks: blocks.map((b) => b.slice()) });
@@ -149,7 +150,7 @@ export function transformLaws(name: string, build: () => Transform, options: Tra
     numRuns: options.numRuns ?? 50,
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
   };
-  const withTerms = cases.chain((c) => implicitTerms(c.params).map((terms) => [c, terms] as [Case, UpdateTerm[]]));
+  const withTerms = cases.chain((c) => labelled({ case: fc.constant(c), terms: implicitTerms(c.params) }));
   return [
     {
       name: `${name}: init is idempotent and fresh`,
@@ -183,7 +184,7 @@ export function transformLaws(name: string, build: () => Transform, options: Tra
       name: `${name}: update never modifies the parameters`,
       run: () =>
         fc.assert(
-          fc.property(withTerms, ([c, terms]) => {
+          fc.property(withTerms, ({ case: c, terms }) => {
             const before = snapshot(c.params);
             trajectory(build(), c);
             checkUnchanged('dense', c.params, before);
@@ -212,7 +213,7 @@ export function transformLaws(name: string, build: () => Transform, options: Tra
       name: `${name}: an implicit update is handled or refused with UnsupportedUpdate`,
       run: () =>
         fc.assert(
-          fc.property(withTerms, ([c, terms]) => {
+          fc.property(withTerms, ({ case: c, terms }) => {
             const t = build();
             let out: Update;
             try {

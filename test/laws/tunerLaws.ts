@@ -9,6 +9,7 @@ import { resumeTuner } from '../../src/tuner/resumeTuner.js';
 import { space, type Space } from '../../src/tuner/space.js';
 import type { Trial, Tuner, TunerEvent, TunerOptions } from '../../src/tuner/types.js';
 import type { Law } from './law.js';
+import { labelled } from './_internal/labelled.js';
 
 /** What the tuner laws need to know about an estimator. */
 export interface TunerSubject {
@@ -43,7 +44,7 @@ interface Plan {
   readonly corner: boolean;
 }
 
-const plans = fc.record({
+const plans = labelled({
   seed: fc.integer({ min: 0, max: 0xffffffff }),
   budget: fc.integer({ min: 12, max: 80 }),
   ops: fc.array(fc.nat({ max: 1 << 20 }), { minLength: 1, maxLength: 40 }),
@@ -72,10 +73,10 @@ function make(subject: TunerSubject, plan: Plan): TunerOptions<X> & { readonly e
   };
 }
 
-/** Everything a run decides, without the counters that depend on the schedule (asked, told, stale trials). */
+/** Everything a run decides, without the counters that depend on the schedule (asked, told, stale trials, failures told). */
 function fingerprint(tuner: Tuner<X>, events: readonly TunerEvent[]): string {
   const top = JSON.parse(tuner.save()) as { body: Record<string, unknown> };
-  for (const k of ['numAsked', 'numTold', 'stale']) delete top.body[k];
+  for (const k of ['numAsked', 'numTold', 'stale', 'failed', 'pruned']) delete top.body[k];
   // A skipped step's reason names the first failure told, which depends on the order; the outcome does not.
   return JSON.stringify({ body: top.body, events: events.map((e) => (e.type === 'skipped' ? { ...e, reason: '' } : e)) });
 }
@@ -178,7 +179,7 @@ export function tunerLaws(subject: TunerSubject): Law[] {
       name: `${subject.name}: tell order and batching do not change the run`,
       run: () =>
         fc.assert(
-          fc.property(plans, fc.array(fc.nat({ max: 1 << 20 }), { minLength: 1, maxLength: 20 }), (plan, other) => {
+          fc.property(labelled({ plan: plans, otherOps: fc.array(fc.nat({ max: 1 << 20 }), { minLength: 1, maxLength: 20 }) }), ({ plan, otherOps: other }) => {
             for (const mode of modes(subject.build())) {
               const a = drive(createTuner(make(subject, plan)), plan, mode);
               const b = drive(createTuner(make(subject, plan)), { ...plan, ops: other }, mode);
@@ -195,7 +196,7 @@ export function tunerLaws(subject: TunerSubject): Law[] {
       name: `${subject.name}: numTold ≤ numAsked ≤ numQueries ≤ budget, and the run ends done`,
       run: () =>
         fc.assert(
-          fc.property(plans, (plan) => {
+          fc.property(labelled({ plan: plans }), ({ plan }) => {
             for (const mode of modes(subject.build())) {
               const check = (t: Tuner<X>): void => {
                 if (!(t.numTold <= t.numAsked && t.numAsked <= t.numQueries && t.numQueries <= plan.budget)) {
@@ -218,7 +219,7 @@ export function tunerLaws(subject: TunerSubject): Law[] {
       name: `${subject.name}: every asked point lies within the bounds`,
       run: () =>
         fc.assert(
-          fc.property(plans, (plan) => {
+          fc.property(labelled({ plan: plans }), ({ plan }) => {
             for (const mode of modes(subject.build())) {
               const r = drive(createTuner(make(subject, { ...plan, corner: true })), plan, mode);
               for (const t of r.trials) {
@@ -237,7 +238,7 @@ export function tunerLaws(subject: TunerSubject): Law[] {
       name: `${subject.name}: failed, pruned and non-finite results never crash the tuner`,
       run: () =>
         fc.assert(
-          fc.property(plans, fc.constantFrom(0.2, 0.5, 0.9), (plan, failRate) => {
+          fc.property(labelled({ plan: plans, failRate: fc.constantFrom(0.2, 0.5, 0.9) }), ({ plan, failRate }) => {
             for (const mode of modes(subject.build())) {
               const p = { ...plan, failRate };
               const r = drive(createTuner(make(subject, p)), p, mode);
@@ -253,7 +254,7 @@ export function tunerLaws(subject: TunerSubject): Law[] {
       name: `${subject.name}: save → resume at a random point ends as the uninterrupted run`,
       run: () =>
         fc.assert(
-          fc.property(plans, fc.nat({ max: 120 }), (plan, at) => {
+          fc.property(labelled({ plan: plans, resumeAtOp: fc.nat({ max: 120 }) }), ({ plan, resumeAtOp: at }) => {
             for (const mode of modes(subject.build())) {
               const whole = drive(createTuner(make(subject, plan)), plan, mode);
               let resumed = false;

@@ -96,11 +96,13 @@ describe('tune', () => {
       onEvent: (e) => void events.push(e.type),
     });
     expect(r.numTold).toBe(records.length);
-    expect(records.filter((rec) => rec.state === 'failed').map((rec) => [rec.trial.id, rec.error])).toEqual([
-      [1, 'the objective returned string, not a number'],
-      [4, 'down'],
-      [6, 'the objective returned NaN'],
-    ]);
+    const failed = records.filter((rec) => rec.state === 'failed');
+    expect(failed.map((rec) => rec.trial.id)).toEqual([1, 4, 6]);
+    expect(failed[0]!.error).toMatch(/^The objective returned "oops" at trial 1, not a number/);
+    expect(failed[1]!.error).toMatch(/^The objective threw at trial 4: down\./);
+    expect(failed[2]!.error).toMatch(/^Got NaN from the objective at trial 6\./);
+    expect([r.numFailed, r.numPruned, r.numSkipped]).toEqual([3, 0, 3]);
+    expect(r.firstError).toMatch(/^trial 1: The objective returned "oops"/);
     expect(events.filter((e) => e === 'skipped')).toHaveLength(3);
     expect(r.numSteps).toBe(17);
   });

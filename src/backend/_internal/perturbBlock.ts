@@ -1,4 +1,5 @@
 import { InvalidInput } from '../../errors.js';
+import { checkSeed } from '../../rng/checkSeed.js';
 import { perturbGaussianRange } from '../../rng/perturbGaussian.js';
 import { perturbRademacherRange } from '../../rng/perturbRademacher.js';
 import { streamKey } from '../../rng/streamKey.js';
@@ -8,8 +9,26 @@ import type { Block, Direction } from '../../types.js';
 const f = Math.fround;
 
 /**
+ * Refuses a seeded direction whose seed is not a uint32 (outside [0, 2³²), not an integer, NaN): a seed is never
+ * reduced modulo 2³². Checked by every backend before anything else, also for a zero step.
+ */
+export function checkDirectionSeed(direction: Direction): void {
+  if (direction.kind === 'gaussian' || direction.kind === 'rademacher' || direction.kind === 'lowRank') checkSeed(direction.seed, 'direction.seed');
+}
+
+/**
+ * True when a perturbation by `alpha` leaves x untouched: `f32(alpha)` is ±0 (alpha = ±0, or so small that it
+ * rounds to zero in float32). The definition then changes no bit — not even a −0 element, which x + (+0) would
+ * turn into +0 — and regenerates no direction.
+ */
+export function isZeroStep(alpha: number): boolean {
+  return f(alpha) === 0;
+}
+
+/**
  * The reference perturbation of one block: `x ← x + alpha · d` restricted to block `b`, for elements
- * `[start, end)`. Shared by the cpu backend and the TypeScript paths of the other backends.
+ * `[start, end)`. Shared by the cpu backend and the TypeScript paths of the other backends. A zero step
+ * ({@link isZeroStep}) changes nothing; a seed that is not a uint32 is refused ({@link checkDirectionSeed}).
  */
 export function perturbBlockRange(
   direction: Direction,
@@ -20,6 +39,8 @@ export function perturbBlockRange(
   end: number,
 ): void {
   const data = block.data;
+  checkDirectionSeed(direction);
+  if (isZeroStep(alpha)) return;
   switch (direction.kind) {
     case 'none':
       return;

@@ -1,6 +1,7 @@
 import { Input } from 'gpu.js';
 import type { GPU, IKernelRunShortcut, KernelVariable } from 'gpu.js';
-import { InvalidHyperparameter, InvalidInput } from '../../errors.js';
+import { InvalidHyperparameter, InvalidInput, ZerothError } from '../../errors.js';
+import { verdictOf } from '../../oracle/_internal/verdict.js';
 import type { BatchOracle } from '../../oracle/oracle.js';
 import type { EvalContext, Params } from '../../types.js';
 import { integerAtLeast } from '../../validate.js';
@@ -179,7 +180,31 @@ export function gpujsBatchOracle<C extends GpujsConstants = Record<never, never>
     return [kernel, true];
   };
 
-  return {
+  const launch = async (xs: readonly Params[]): Promise<Float64Array> => {
+    if (disposed) throw new InvalidInput('oracle', 'it was disposed', 'Create a new gpujsBatchOracle.');
+    const n = xs.length;
+    if (n === 0) return new Float64Array(0);
+    const packed = pack(xs, dim);
+    const [kernel, fresh] = kernelFor(n);
+    let out: unknown;
+    try {
+      out = await kernel(new Input(packed as unknown as number[], [dim, n]), dim, ...args);
+    } catch (e) {
+      if (!fresh) throw e;
+      kernels.delete(n);
+      kernel.destroy();
+      throw compileError(e, mode);
+    }
+    launches++;
+    activeMode = kernelModeOf(kernel.kernel);
+    fallbackReason = kernel.kernel.fallbackReason ?? null;
+    if (!isNumbers(out) || out.length !== n) {
+      throw new InvalidInput('kernel', `its launch returned ${describe(out)} instead of ${n} numbers`, 'Return one number per thread.');
+    }
+    return Float64Array.from(out);
+  };
+
+  const self: GpujsBatchOracle = {
     kind: 'batch',
     dim,
     mode,
@@ -193,27 +218,13 @@ export function gpujsBatchOracle<C extends GpujsConstants = Record<never, never>
       return launches;
     },
     async values(xs) {
-      if (disposed) throw new InvalidInput('oracle', 'it was disposed', 'Create a new gpujsBatchOracle.');
-      const n = xs.length;
-      if (n === 0) return new Float64Array(0);
-      const packed = pack(xs, dim);
-      const [kernel, fresh] = kernelFor(n);
-      let out: unknown;
       try {
-        out = await kernel(new Input(packed as unknown as number[], [dim, n]), dim, ...args);
+        return await launch(xs);
       } catch (e) {
-        if (!fresh) throw e;
-        kernels.delete(n);
-        kernel.destroy();
-        throw compileError(e, mode);
+        // The oracle's own checks are its verdicts (they pass the evaluation boundary as they are); what the
+        // kernel itself threw is the objective's.
+        throw e instanceof ZerothError ? verdictOf(self, e) : e;
       }
-      launches++;
-      activeMode = kernelModeOf(kernel.kernel);
-      fallbackReason = kernel.kernel.fallbackReason ?? null;
-      if (!isNumbers(out) || out.length !== n) {
-        throw new InvalidInput('kernel', `its launch returned ${describe(out)} instead of ${n} numbers`, 'Return one number per thread.');
-      }
-      return Float64Array.from(out);
     },
     async dispose() {
       if (disposed) return;
@@ -223,6 +234,7 @@ export function gpujsBatchOracle<C extends GpujsConstants = Record<never, never>
       if (owned) await gpu.destroy();
     },
   };
+  return self;
 }
 
 /** Packs the points into one row-major [n × dim] float32 array (blocks concatenated in order). */

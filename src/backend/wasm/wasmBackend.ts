@@ -2,6 +2,7 @@ import { InvalidHyperparameter, ZerothError } from '../../errors.js';
 import type { Block, Direction, Params } from '../../types.js';
 import type { Backend } from '../backend.js';
 import { arrays, checkSameLayout } from '../_internal/checks.js';
+import { checkDirectionSeed, isZeroStep } from '../_internal/perturbBlock.js';
 import { instantiateWasmKernels } from './wasmKernels.js';
 import type { WasmKernels } from './wasmKernels.js';
 import type { WasmPool } from './wasmPool.js';
@@ -158,11 +159,13 @@ export function wasmBackend(options: WasmBackendOptions = {}): WasmBackend {
       return liveData(block, 0);
     },
     perturbInPlace(direction: Direction, alpha: number, x: Params): void {
-      if (direction.kind === 'none' || alpha === 0) return;
+      checkDirectionSeed(direction);
+      if (direction.kind === 'none' || isZeroStep(alpha)) return;
       for (let b = 0; b < x.length; b++) perturbBlockWasm(env, direction, alpha, x[b]!, b);
     },
     perturbRangeInPlace(direction: Direction, alpha: number, block: Block, b: number, start: number, end: number): void {
-      if (direction.kind === 'none' || alpha === 0) return;
+      checkDirectionSeed(direction);
+      if (direction.kind === 'none' || isZeroStep(alpha)) return;
       perturbBlockWasm(env, direction, alpha, block, b, start, end);
     },
     axpyInPlace(alpha: number, x: readonly Float32Array[] | Params, y: Params): void {

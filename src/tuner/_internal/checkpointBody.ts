@@ -25,6 +25,9 @@ export interface Body {
   space: unknown;
   estimator: string;
   transform: string;
+  /** The estimator's and the transform's `options` (null when they declare none; absent from older checkpoints). */
+  estimatorOptions?: unknown;
+  transformOptions?: unknown;
   maxQueries: number;
   maxSteps: number;
   seed: number;
@@ -48,6 +51,11 @@ export interface Body {
   stale: number[];
   finished: boolean;
   lastValue: number;
+  /** Counts of failed and pruned results, skipped and re-drawn steps (absent from older checkpoints: 0). */
+  failed?: number;
+  pruned?: number;
+  skipped?: number;
+  redrawn?: number;
   meta: unknown;
 }
 
@@ -58,6 +66,8 @@ export function saveCore(core: Core, meta: unknown): string {
     space: core.config.space.toJSON(),
     estimator: core.config.estimator.name,
     transform: core.config.transform.name,
+    estimatorOptions: core.config.estimator.options ?? null,
+    transformOptions: core.config.transform.options ?? null,
     maxQueries: core.config.maxQueries,
     maxSteps: core.config.maxSteps,
     seed: core.config.seed,
@@ -84,6 +94,10 @@ export function saveCore(core: Core, meta: unknown): string {
     stale: [...core.stale].sort((a, b) => a - b),
     finished: core.finished,
     lastValue: core.lastValue,
+    failed: core.failed,
+    pruned: core.pruned,
+    skipped: core.skipped,
+    redrawn: core.redrawn,
     meta: meta ?? null,
   };
   const text = JSON.stringify(encodeData(body, 'tuner'));
@@ -141,6 +155,10 @@ export function loadCore(body: Body, config: Config): Core {
     stale: new Set(body.stale),
     finished: body.finished,
     lastValue: body.lastValue,
+    failed: body.failed ?? 0,
+    pruned: body.pruned ?? 0,
+    skipped: body.skipped ?? 0,
+    redrawn: body.redrawn ?? 0,
   };
   const s = body.round;
   if (s !== null) {

@@ -8,7 +8,10 @@ import type { Transform } from '../../transform/transform.js';
 import type { Params, Probe, ProbeBatch, Responses, Update } from '../../types.js';
 import type { Space } from '../space.js';
 import type { ReEvaluateOptions, TunerEvent } from '../types.js';
+import { allFinite } from './allFinite.js';
 import { clipProbe } from './clipProbe.js';
+import { copyState } from './copyState.js';
+import { degenerate } from './degenerate.js';
 
 /** Status of a trial of a round. */
 export const PENDING = 0;
@@ -78,7 +81,15 @@ export interface Core {
   readonly stale: Set<number>;
   finished: boolean;
   lastValue: number;
+  /** Results told as failed / pruned; steps abandoned after their queries were charged; steps re-drawn for free. */
+  failed: number;
+  pruned: number;
+  skipped: number;
+  redrawn: number;
 }
+
+/** Re-draws of a step whose pair of probes clipped to one point, before the step is charged anyway. */
+export const MAX_REDRAWS = 100;
 
 const RE_EVALUATION = 0x7e0e;
 
@@ -127,8 +138,22 @@ export function advance(core: Core): TunerEvent | undefined {
   core.reEvaluationDue = false;
   const cost = config.estimator.queriesPerStep(core.params);
   if (core.steps < config.maxSteps && fits(cost + (re?.repeats ?? 0))) {
-    core.attempts++;
-    return start(core, 'step', core.seeds.next(), 0, core.eState);
+    for (let draw = 0; ; draw++) {
+      core.attempts++;
+      const seed = core.seeds.next();
+      if (draw < MAX_REDRAWS && config.estimator.response === 'values') {
+        // A pair whose two probes clip to one point measures no difference: draw the next seed instead of
+        // spending its queries (decided from the state alone, so a resumed run re-draws the same way).
+        const batch = proposeRound(core, 'step', seed, core.eState);
+        if (batch.probes.every((p) => Number.isFinite(p.scale))) {
+          const round = openRound(core, 'step', seed, 0, core.eState, core.nextId, batch);
+          if (!degenerate(round)) return start(core, 'step', seed, 0, core.eState, round);
+          core.redrawn++;
+          continue;
+        }
+      }
+      return start(core, 'step', seed, 0, core.eState);
+    }
   }
   if (re !== undefined && core.lastReEvaluatedStep !== core.steps && fits(re.repeats)) {
     return start(core, 'reEvaluation', core.reEvaluations++, 0, core.eState);
@@ -137,12 +162,13 @@ export function advance(core: Core): TunerEvent | undefined {
   return undefined;
 }
 
-function start(core: Core, kind: Round['kind'], seed: number, index: number, eState: unknown): TunerEvent | undefined {
-  const batch = proposeRound(core, kind, seed, eState);
+function start(core: Core, kind: Round['kind'], seed: number, index: number, eState: unknown, opened?: Round): TunerEvent | undefined {
+  const batch = opened?.batch ?? proposeRound(core, kind, seed, eState);
   if (!batch.probes.every((p) => Number.isFinite(p.scale))) {
     // A later round built from a degenerate estimate (e.g. ZO-SGD-Cons's p after a pair clipped to one point).
     if (index === 0) throw new InvalidInput('estimator', `"${core.config.estimator.name}" proposed a probe with a non-finite scale`, 'Check its sigma.');
     core.round = undefined;
+    core.skipped++;
     const event: TunerEvent = { type: 'skipped', step: core.steps, reason: 'the estimator proposed a probe with a non-finite scale', queries: core.charged };
     return advance(core) ?? event;
   }
@@ -152,7 +178,7 @@ function start(core: Core, kind: Round['kind'], seed: number, index: number, eSt
     return undefined;
   }
   if (kind === 'reEvaluation') core.lastReEvaluatedStep = core.steps;
-  core.round = openRound(core, kind, seed, index, eState, core.nextId, batch);
+  core.round = opened ?? openRound(core, kind, seed, index, eState, core.nextId, batch);
   core.nextId += batch.probes.length;
   core.charged += batch.probes.length;
   return core.round.told === core.round.batch.probes.length ? complete(core, undefined) : undefined;
@@ -163,6 +189,7 @@ export function abandon(core: Core, reason: string): TunerEvent {
   const round = core.round!;
   for (let i = 0; i < round.asked; i++) if (round.status[i] === PENDING) core.stale.add(round.firstId + i);
   core.round = undefined;
+  core.skipped++;
   const event: TunerEvent = { type: 'skipped', step: core.steps, reason, queries: core.charged };
   return advance(core) ?? event;
 }
@@ -194,22 +221,20 @@ export function complete(core: Core, ranking: Int32Array | undefined): TunerEven
       : { kind: 'values', values: round.values.slice() };
   let combined;
   try {
-    combined = config.estimator.combine(round.eState, round.batch, responses, core.params);
+    // Copy on write: estimators may update their buffers in place (withTransform's momentum, Adam moments), and
+    // an abandoned step must leave the state exactly as it was.
+    combined = config.estimator.combine(copyState(round.eState), round.batch, responses, core.params);
   } catch (e) {
     if (e instanceof ZerothError) return abandon(core, `the estimator refused the results: ${e.message}`);
     throw e;
   }
+  if (!allFinite(combined.state)) return abandon(core, "the estimator's state became non-finite (an overflow, e.g. of a momentum buffer): it was not stored");
   if (combined.update === undefined) {
     core.round = undefined;
     return start(core, 'step', round.seed, round.index + 1, combined.state);
   }
   if (!finiteUpdate(combined.update)) return abandon(core, 'the estimate is not finite (e.g. both probes of a pair clipped to the same point)');
-  let snapshot: unknown;
-  try {
-    snapshot = structuredClone(core.tState);
-  } catch {
-    snapshot = core.tState;
-  }
+  const snapshot = copyState(core.tState);
   const x = core.params[0]!.data;
   const before = x.slice();
   try {
@@ -219,11 +244,11 @@ export function complete(core: Core, ranking: Int32Array | undefined): TunerEven
     if (e instanceof ZerothError) return abandon(core, `the step was refused: ${e.message}`);
     throw e;
   }
-  if (!x.every((v) => Number.isFinite(v))) {
-    // A direction holding NaN (e.g. a momentum buffer fed by a degenerate clipped pair): undo the step.
+  if (!x.every((v) => Number.isFinite(v)) || !allFinite(core.tState)) {
+    // An overflow in the transform (its moments) or a direction holding NaN: undo the step.
     x.set(before);
     core.tState = snapshot;
-    return abandon(core, 'the step is not finite');
+    return abandon(core, 'the step is not finite (an overflow in the update rule): it was not stored');
   }
   for (let i = 0; i < x.length; i++) x[i] = Math.min(1, Math.max(-1, x[i]!));
   core.eState = combined.state;

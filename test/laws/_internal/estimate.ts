@@ -3,19 +3,39 @@ import type { Estimator } from '../../../src/estimator.js';
 import { evaluateProbes, type RestoreMode } from '../../../src/eval/evaluateProbes.js';
 import { rankingFromValues, valueOracle } from '../../../src/oracle/adapters.js';
 import type { Oracle } from '../../../src/oracle/oracle.js';
+import type { EpisodeRequest } from '../../../src/rl/episode.js';
+import { rolloutsOracle } from '../../../src/rl/rolloutsOracle.js';
+import { lawContext } from './lawContext.js';
 import type { Params, Probe, Update } from '../../../src/types.js';
 import { flatten, type TestQuadratic } from './quadratic.js';
 
 const backend = cpuBackend();
 
-/** An oracle of the kind the estimator needs, over a test quadratic. */
-export function oracleFor(estimator: Estimator<unknown>, q: { value(x: ArrayLike<number>): number; grad?(x: ArrayLike<number>): Float64Array }): Oracle<Params> & { calls: number } {
+/**
+ * An oracle of the kind the estimator needs, over a test quadratic. A rollouts estimator gets the rollouts
+ * oracle of the layout's law context (`lawContext(sizes, q)`; `calls` counts episodes).
+ */
+export function oracleFor(
+  estimator: Estimator<unknown>,
+  q: { value(x: ArrayLike<number>): number; grad?(x: ArrayLike<number>): Float64Array },
+  sizes: readonly number[] = [],
+): Oracle<Params> & { calls: number } {
   let calls = 0;
   const counted = {
     get calls() {
       return calls;
     },
   };
+  if (estimator.response === 'rollouts') {
+    const inner = rolloutsOracle(lawContext(sizes, q));
+    return Object.assign(counted, {
+      kind: 'rollouts' as const,
+      rollouts(p: Params, requests: readonly EpisodeRequest[]) {
+        calls += requests.length;
+        return inner.rollouts(p, requests);
+      },
+    });
+  }
   if (estimator.response === 'valueAndGrad') {
     return Object.assign(counted, {
       kind: 'gradient' as const,
@@ -53,7 +73,11 @@ export interface Estimate {
   readonly final: boolean;
 }
 
-/** Runs propose → evaluate → combine until the estimator returns an update. */
+/**
+ * Runs propose → evaluate → combine until the estimator returns an update (at most 100 rounds). With `shorten`,
+ * the probes of the first round are shortened along their own directions before they are evaluated, as the
+ * tuner shortens probes at its bounds: probe i's scale becomes f32(scale · shorten[i mod length]).
+ */
 export async function estimateOnce(
   estimator: Estimator<unknown>,
   params: Params,
@@ -61,12 +85,17 @@ export async function estimateOnce(
   seed: number,
   state: unknown = estimator.init(params),
   restore: RestoreMode = 'reapply',
+  shorten?: readonly number[],
 ): Promise<Estimate> {
-  const oracle = oracleFor(estimator, q);
+  const oracle = oracleFor(estimator, q, params.map((b) => b.data.length));
   const probes: Probe[] = [];
   let queries = 0;
   for (let round = 0; round < 100; round++) {
-    const batch = estimator.propose(state, params, seed);
+    const proposed = estimator.propose(state, params, seed);
+    const batch =
+      round === 0 && shorten !== undefined && shorten.length > 0
+        ? { ...proposed, probes: proposed.probes.map((p, i) => (p.scale === 0 ? p : { ...p, scale: Math.fround(p.scale * shorten[i % shorten.length]!) })) }
+        : proposed;
     probes.push(...batch.probes);
     const r = await evaluateProbes(backend, params, batch, oracle, { step: 0, restore, estimator: estimator.name });
     queries += r.queries;

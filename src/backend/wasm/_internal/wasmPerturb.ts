@@ -2,7 +2,7 @@ import { InvalidInput } from '../../../errors.js';
 import { streamKey } from '../../../rng/streamKey.js';
 import { streams } from '../../../rng/streams.js';
 import type { Block, Direction } from '../../../types.js';
-import { denseEntry, perturbBlockRange } from '../../_internal/perturbBlock.js';
+import { checkDirectionSeed, denseEntry, isZeroStep, perturbBlockRange } from '../../_internal/perturbBlock.js';
 import type { WasmKernels } from '../wasmKernels.js';
 import type { Runner } from './runner.js';
 import type { Scratch } from './scratch.js';
@@ -48,7 +48,8 @@ export function perturbBlockWasm(
   if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end <= data.length)) {
     throw new InvalidInput('range', `[${start}, ${end}) is not inside block ${b} of ${data.length} elements`, 'Give 0 ≤ start ≤ end ≤ length.');
   }
-  if (end <= start) return;
+  checkDirectionSeed(direction);
+  if (end <= start || isZeroStep(alpha)) return;
   switch (direction.kind) {
     case 'none':
       return;
