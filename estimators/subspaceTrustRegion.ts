@@ -2,6 +2,7 @@ import type { Combined, Estimator } from '../src/estimator.js';
 import { InvalidHyperparameter, InvalidInput, OracleMismatch } from '../src/errors.js';
 import { derivedSeed } from '../src/rng/derivedSeed.js';
 import type { Direction, Params, ProbeBatch, Responses, Update } from '../src/types.js';
+import { recordOptions } from '../src/_internal/recordOptions.js';
 import { integerAtLeast, positive } from '../src/validate.js';
 import { differenceStep, gradientAdvance, gradientInitial, gradientTarget, type GradientConfig, type GradientState } from './_internal/gradientSubspaceEngine.js';
 import { advance, bestS, fullPoint, initialState, type EngineConfig } from './_internal/trustRegionEngine.js';
@@ -171,6 +172,17 @@ export function subspaceTrustRegion(options: SubspaceTrustRegionOptions = {}): E
   return {
     name,
     response: 'values',
+    // Defaults that depend on d or the box are recorded as given (null: resolved at init).
+    options: recordOptions({
+      subspace: subspace ?? null,
+      subspaceDim: subspaceDim ?? null,
+      radius: radius ?? null,
+      minRadius: minRadius ?? null,
+      bounds: bounds ?? null,
+      restart: restartOption ?? (bounds === undefined ? 'best' : 'random'),
+      memory: memoryOption ?? null,
+      commonRandomNumbers: crn,
+    }),
     queriesPerStep: () => 1,
     init(params: Params): SubspaceTrustRegionState {
       const x0 = flatten(params);
@@ -205,7 +217,7 @@ export function subspaceTrustRegion(options: SubspaceTrustRegionOptions = {}): E
         const d = probe.direction;
         const coordinate = d.kind === 'coordinate' ? Math.fround(params[d.block]!.data[d.index]! + probe.scale) : state.pending.kind === 'difference' ? pointOf(params, probe)[state.index]! : NaN;
         const next = gradientAdvance({ ...state, ...first }, f, () => pointOf(params, probe), coordinate, gradientConfigFor(state.dim));
-        const moved = !(next.fopt >= state.fopt);
+        const moved = state.pending.kind === 'centre' || next.fopt < state.fopt;
         return { state: next, update: moved ? moveTo(params, next.x) : STAY, value: next.fopt, final: true };
       }
       // A probe shortened by the caller (the tuner's box) was evaluated part of the way from x_opt.
@@ -215,7 +227,7 @@ export function subspaceTrustRegion(options: SubspaceTrustRegionOptions = {}): E
         s = Float64Array.from(s, (v, k) => sopt[k]! + probe.scale * (v - sopt[k]!));
       }
       const next = advance({ ...state, ...first }, f, configFor(state.dim), s, pointOf(params, probe));
-      const moved = !(next.globalBest >= state.globalBest);
+      const moved = next.hasGlobal && (!state.hasGlobal || next.globalBest < state.globalBest);
       return { state: next, update: moved ? moveTo(params, next.globalPoint) : STAY, value: next.globalBest, final: true };
     },
   };

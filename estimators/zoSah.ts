@@ -2,6 +2,7 @@ import type { Estimator } from '../src/estimator.js';
 import { InvalidHyperparameter, InvalidInput, OracleMismatch } from '../src/errors.js';
 import { derivedSeed } from '../src/rng/derivedSeed.js';
 import type { Params, Probe, ProbeBatch, Responses, UpdateTerm } from '../src/types.js';
+import { recordOptions } from '../src/_internal/recordOptions.js';
 import { integerAtLeast, nonNegative, positive } from '../src/validate.js';
 import { cgeSample } from './_internal/cgeSample.js';
 import { GRID, quadraticFit2d, regularisedInverse } from './_internal/quadraticFit2d.js';
@@ -102,6 +103,7 @@ export function zoSah(options: ZoSahOptions = {}): Estimator<ZoSahState> {
   return {
     name,
     response: 'values',
+    options: recordOptions({ numSubspaces: k, sigma: eps, switchEvery: every, ridge, curvatureFloor: floor, commonRandomNumbers: crn }),
     // The fit reads the realised offsets against the base point, so probes are undone exactly (one saved copy).
     restore: 'exact',
     queriesPerStep(params: Params) {
@@ -170,7 +172,11 @@ export function zoSah(options: ZoSahOptions = {}): Estimator<ZoSahState> {
           const fit = quadraticFit2d(u, v, vals, ridge);
           g = fit.g;
           const top = Math.abs(0.5 * (fit.h[0] + fit.h[2])) + Math.hypot(0.5 * (fit.h[0] - fit.h[2]), fit.h[1]);
-          inverse.set(regularisedInverse(fit.h, Math.max(floor * top, Number.MIN_VALUE)), 3 * j);
+          // Curvature that changes the gradient by less than 10⁻⁶ of itself over the grid is no curvature: the
+          // subspace is (numerically) linear and keeps the plain gradient (identity preconditioner).
+          const gn = Math.hypot(g[0], g[1]);
+          const flat = !(top * Math.max(u[1]!, v[3]!, eps) > 1e-6 * gn) || !Number.isFinite(top);
+          inverse.set(flat ? [1, 0, 1] : regularisedInverse(fit.h, floor * top), 3 * j);
         } else {
           const o = 1 + 2 * j;
           g = [(f[o]! - f0) / off(xa, batch.probes[o]!.scale), (f[o + 1]! - f0) / off(xb, batch.probes[o + 1]!.scale)];

@@ -74,13 +74,13 @@ export function initialState(x0: Float64Array, config: EngineConfig): Interpolat
     basis: null,
     xbase,
     points: new Float64Array(m * p),
-    values: new Float64Array(m).fill(NaN),
+    values: new Float64Array(m),
     filled: 0,
     model: null,
     h: null,
     hVersion: 0,
     kopt: 0,
-    fopt: NaN,
+    fopt: 0,
     rho: rhoBeg,
     delta: rhoBeg,
     rhoBeg,
@@ -92,14 +92,15 @@ export function initialState(x0: Float64Array, config: EngineConfig): Interpolat
     ratio: 0,
     memory: [],
     epochStart: Float64Array.from(xbase),
-    fEpochStart: NaN,
+    fEpochStart: 0,
     noisy: false,
     reproducible: false,
     noiseStats: new Float64Array(2),
     repeats: 1,
     acc: new Float64Array(3),
     bestPoint: Float64Array.from(xbase, (v) => Math.fround(v)),
-    globalBest: NaN,
+    globalBest: 0,
+    hasGlobal: false,
     globalPoint: Float64Array.from(xbase, (v) => Math.fround(v)),
     steps: 0,
   };
@@ -163,6 +164,8 @@ export function advance(state: InterpolationState, f: number, config: EngineConf
   w.nf++;
   const kind = pending.kind;
   const before = w.fopt;
+  // The first point of a local search (x0, or a random restart) has no value to compare with yet.
+  const firstOfSearch = pending.kind === 'init' && state.filled === 0;
   if (kind === 'check') {
     // Conclusive only at exactly the same float32 point as f_opt's evaluation.
     const same = at === undefined || at.every((v, i) => v === state.bestPoint[i]);
@@ -170,9 +173,10 @@ export function advance(state: InterpolationState, f: number, config: EngineConf
   } else if (kind === 'init') afterInit(w, mean, s, config);
   else if (kind === 'trust') afterTrust(w, mean, s, config);
   else afterGeometry(w, mean, s, config);
-  if (at !== undefined && kind !== 'check' && (w.fopt < before || Number.isNaN(before))) w.bestPoint = Float64Array.from(at);
-  if (kind !== 'check' && !(mean >= w.globalBest)) {
+  if (at !== undefined && kind !== 'check' && (w.fopt < before || firstOfSearch)) w.bestPoint = Float64Array.from(at);
+  if (kind !== 'check' && (!w.hasGlobal || mean < w.globalBest)) {
     w.globalBest = mean;
+    w.hasGlobal = true;
     w.globalPoint = at !== undefined ? Float64Array.from(at) : Float64Array.from(fullPoint(state, s), (v) => Math.fround(v));
   }
   return w;
@@ -233,7 +237,7 @@ function afterInit(w: Work, f: number, s: Float64Array, config: EngineConfig): v
   w.points.set(s, j * p);
   w.values[j] = f;
   w.filled = j + 1;
-  if (j === 0 && Number.isNaN(w.fopt)) {
+  if (j === 0) {
     w.fopt = f;
     w.fEpochStart = f;
     if (w.basis === null && w.p < w.dim) w.basis = subspaceBasis(w.dim, w.p, derivedSeed(w.seed, 0, 0x7b)).basis;
@@ -540,10 +544,10 @@ function randomRestart(w: Work, config: EngineConfig): void {
   if (p < d) w.basis = subspaceBasis(d, p, derivedSeed(w.seed, w.epoch, 0x7b)).basis;
   w.xbase = centre;
   w.epochStart = centre.slice();
-  w.fopt = NaN;
-  w.fEpochStart = NaN;
+  w.fopt = 0;
+  w.fEpochStart = 0;
   w.points = new Float64Array(w.m * p);
-  w.values = new Float64Array(w.m).fill(NaN);
+  w.values = new Float64Array(w.m);
   w.kopt = 0;
   w.filled = 0;
   w.model = null;
@@ -636,7 +640,7 @@ function newSubspace(w: Work, config: EngineConfig, rho: number): void {
   w.epochStart = centre.slice();
   w.fEpochStart = w.fopt;
   w.points = new Float64Array(w.m * p);
-  w.values = new Float64Array(w.m).fill(NaN);
+  w.values = new Float64Array(w.m);
   w.values[0] = w.fopt;
   w.kopt = 0;
   w.filled = 1;

@@ -55,7 +55,7 @@ export interface InterpolationState {
    */
   readonly h: Float64Array | null;
   readonly hVersion: number;
-  /** Index of the best point and its value (NaN before the first evaluation). */
+  /** Index of the best point of the local search and its value (0 until its first point is evaluated). */
   readonly kopt: number;
   readonly fopt: number;
   /** ρ (lower bound of the radius), Δ (trust radius), the starting ρ of a subspace and the final ρ. */
@@ -96,6 +96,8 @@ export interface InterpolationState {
    */
   readonly globalBest: number;
   readonly globalPoint: Float64Array;
+  /** False until the first evaluation (globalBest is 0 until then; the state holds no NaN). */
+  readonly hasGlobal: boolean;
   /** Steps taken (queries answered). */
   readonly steps: number;
 }
