@@ -4,7 +4,7 @@
  * peers' iterates are not exposed), outside the method's query count.
  */
 import { peerMethod, peerStep } from '../peers/peerMethods.js';
-import { PythonPeer } from '../peers/pythonPeer.js';
+import type { PythonPeer } from '../peers/pythonPeer.js';
 import { CurveRecorder, TARGET, checkpointGrid, relativeSuboptimality, roundSig } from './metrics.js';
 import type { RunRecord } from './record.js';
 import { instance, type Task } from './suite.js';

@@ -12,7 +12,7 @@ import { adam } from '../../src/transform/aliases/adam.js';
 import { identity } from '../../src/transform/identity.js';
 import type { Transform } from '../../src/transform/transform.js';
 import { createTuner } from '../../src/tuner/createTuner.js';
-import { PythonPeer, type Library } from '../peers/pythonPeer.js';
+import type { Library, PythonPeer } from '../peers/pythonPeer.js';
 import type { TuningProblem } from './problems.js';
 
 /** The default estimator of `zeroth tune` (and of this suite's "zeroth default" column). */
