@@ -13,6 +13,7 @@ import { formatBytes, formatMs, formatQueries, formatSubopt, formatValue, markdo
 import { TARGET } from './metrics.js';
 import { curveSpec, renderSvg, type Series } from './plots.js';
 import { PEER_METHODS } from '../peers/peerMethods.js';
+import { SLOW_PER_QUERY } from './pool.js';
 import { FAMILIES, FAMILY_NAMES, isFirstOrder, type Family } from './suite.js';
 
 const SHORT: Record<Family, string> = {
@@ -294,7 +295,7 @@ export async function buildReport(results: QualityResults): Promise<Built> {
   out.push('');
   const notes: string[] = [];
   notes.push(`- Peers: ${m.peers.message}.`);
-  notes.push(`- Per-run time limits: ${m.limits.zerothS} s (zeroth), ${m.limits.peerS} s (peers); runs that hit them say "time" under "stopped by".`);
+  notes.push(`- Per-run time limits: ${m.limits.zerothS} s (zeroth; ${10 * m.limits.zerothS} s for ${SLOW_PER_QUERY.join(', ')}, whose model costs O(d²) per query), ${m.limits.peerS} s (peers); runs that hit them say "time" under "stopped by".`);
   notes.push('- logisticRegression runs at d = 10 and 100 only: at d = 1000 an evaluation costs ~10 ms here, so a useful budget would take tens of minutes per run.');
   notes.push('- The peers work in float64; the problems take float32 inputs, so their points are rounded to float32 before each evaluation, as the zeroth estimators\' are. Deterministic peers (SciPy, NLopt) are deterministic for a fixed start: on the rotated quadratic (x0 = 1 for every seed, no fresh noise) seed 1 ran and is repeated for the others.');
   notes.push('- Optuna needs a box: the problem\'s bounds, else x0 ± 2·max(1, ‖x0‖∞) per coordinate (which holds the optimum of sphere, rotatedQuadratic and Rosenbrock; logistic regression\'s optimum may lie outside it).');
