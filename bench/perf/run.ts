@@ -6,11 +6,12 @@
 // memory-bandwidth references measured in the same run (Float32Array.set copy, wasm axpy) and the PyTorch MeZO
 // reference (Debian python3-torch, installed with apt-get when absent and possible). Writes
 // bench/results/perf.json and bench/results/perf.md. Never run by npm test.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureTorch } from '../_support/ensureTorch.js';
 import { formatReport, targets } from './report.js';
 import type { Measurement } from './report.js';
 
@@ -32,23 +33,6 @@ function child(impl: string, kind: string, d: number): Measurement {
   return JSON.parse(out.trim().split('\n').pop()!) as Measurement;
 }
 
-/** Makes Debian's python3-torch importable by /usr/bin/python3 if possible; returns a reason when it is not. */
-function ensureTorch(): string | undefined {
-  const probe = (): boolean => spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
-  if (probe()) return undefined;
-  if (args.includes('--no-torch')) return 'disabled by --no-torch';
-  if (args.includes('--no-install')) return `${python} cannot import torch and --no-install was given`;
-  if (spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status !== 0) return `${python} cannot import torch and apt-get is not available`;
-  if (process.getuid?.() !== 0) return `${python} cannot import torch; run \`apt-get install -y python3-torch\` as root`;
-  console.log('bench:perf: installing python3-torch with apt-get (once; this can take a few minutes)…');
-  const install = (): boolean => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'python3-torch'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
-  if (!install()) {
-    spawnSync('apt-get', ['update'], { stdio: 'inherit' });
-    if (!install()) return 'apt-get install -y python3-torch failed';
-  }
-  return probe() ? undefined : 'python3-torch was installed but /usr/bin/python3 still cannot import torch';
-}
-
 function torch(d: number, threads: number): Measurement {
   const out = execFileSync(python, [join(here, 'torch_mezo.py'), String(d), String(threads), String(runs)], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop()!) as Measurement;
@@ -63,7 +47,7 @@ const log = (m: Measurement): void => {
 const loadBefore = loadavg()[0]!;
 console.log(`bench:perf: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}, ${runs} runs per point, load average ${loadBefore.toFixed(2)}`);
 if (loadBefore > 0.5 * cpus().length) console.log('bench:perf: WARNING — the machine is busy; other processes will slow the measurements (most of all the 2-thread ones).');
-const torchSkip = ensureTorch();
+const torchSkip = ensureTorch(args);
 if (torchSkip !== undefined) console.log(`bench:perf: PyTorch reference SKIPPED — ${torchSkip}`);
 
 for (const d of sizes) {

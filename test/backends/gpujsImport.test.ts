@@ -1,32 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { filesImporting, modulesLoadedBy } from '../_support/loadedPackages.js';
 
 // gpu.js is an optional peer dependency, reached only through the 'zeroth/gpujs' subpath: importing 'zeroth' (or
 // its estimators and problems) must never load it.
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** In a fresh Node process, imports the module and lists the gpu.js-family modules now in the CommonJS cache. */
-const child = `
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-await import(pathToFileURL(process.argv[1]).href);
-const cache = createRequire(import.meta.url).cache;
-const loaded = Object.keys(cache).filter((k) => /[\\\\/]node_modules[\\\\/](gpu\\.js|gl|webgpu|gpu-mock\\.js)[\\\\/]/.test(k));
-process.stdout.write(JSON.stringify(loaded));
-`;
-
-function gpujsModulesLoadedBy(file: string): string[] {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', child, join(root, file)], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return JSON.parse(out) as string[];
-}
+const gpujs = '[\\\\/]node_modules[\\\\/](gpu\\.js|gl|webgpu|gpu-mock\\.js)[\\\\/]';
+const gpujsModulesLoadedBy = (file: string): string[] => modulesLoadedBy(root, file, gpujs);
 
 describe('gpu.js stays behind zeroth/gpujs', () => {
   test('importing zeroth, zeroth/estimators and zeroth/problems loads no gpu.js module', () => {
@@ -38,15 +22,7 @@ describe('gpu.js stays behind zeroth/gpujs', () => {
   });
 
   test("only src/backend/gpujs/ imports 'gpu.js'", () => {
-    const offenders: string[] = [];
-    const walk = (dir: string): void => {
-      for (const e of readdirSync(dir, { withFileTypes: true })) {
-        const p = join(dir, e.name);
-        if (e.isDirectory()) walk(p);
-        else if (e.name.endsWith('.ts') && /from ['"]gpu\.js['"]|import\(['"]gpu\.js['"]\)/.test(readFileSync(p, 'utf8'))) offenders.push(relative(root, p));
-      }
-    };
-    for (const dir of ['src', 'estimators', 'problems']) walk(join(root, dir));
+    const offenders = filesImporting(root, ['src', 'estimators', 'problems'], /from ['"]gpu\.js['"]|import\(['"]gpu\.js['"]\)/);
     expect(offenders.filter((p) => !p.startsWith('src/backend/gpujs/'))).toEqual([]);
   });
 

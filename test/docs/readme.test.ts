@@ -17,6 +17,7 @@ const subpaths: Record<string, string> = {
   'zeroth/gpujs': 'src/backend/gpujs/index.ts',
   'zeroth/webgpu': 'src/backend/webgpu/index.ts',
   'zeroth/distributed': 'src/distributed/index.ts',
+  'zeroth/tfjs': 'src/tfjs/index.ts',
 };
 
 describe('README snippets run as written', () => {

@@ -1,5 +1,5 @@
 import { ALIGN } from './wasmHeap.js';
-import type { WasmHeap } from './wasmHeap.js';
+import type { WasmAllocator } from './wasmHeap.js';
 
 /** Bytes of the scratch arena reserved at creation (dot partial sums, low-rank Vᵀ and U rows). */
 export const ARENA_BYTES = 256 * 1024;
@@ -10,10 +10,10 @@ export const ARENA_BYTES = 256 * 1024;
  * allocation counters; larger ones are allocated for the call and released after it.
  */
 export class Scratch {
-  private readonly heap: WasmHeap;
+  private readonly heap: WasmAllocator;
   private readonly arena: number;
 
-  constructor(heap: WasmHeap) {
+  constructor(heap: WasmAllocator) {
     this.heap = heap;
     this.arena = heap.alloc(ARENA_BYTES);
   }

@@ -1,4 +1,4 @@
-import type { WasmHeap } from './wasmHeap.js';
+import type { WasmAllocator } from './wasmHeap.js';
 
 /** Elements per staged chunk (64 KiB of float32: stays in L2). Equal to the dot chunk of the kernels. */
 export const STAGE = 16384;
@@ -17,10 +17,10 @@ export interface StagedArray {
  * staging never grows the memory.
  */
 export class Stager {
-  private readonly heap: WasmHeap;
+  private readonly heap: WasmAllocator;
   private readonly buffers: readonly number[];
 
-  constructor(heap: WasmHeap) {
+  constructor(heap: WasmAllocator) {
     this.heap = heap;
     this.buffers = [heap.alloc(STAGE * 4), heap.alloc(STAGE * 4)];
   }

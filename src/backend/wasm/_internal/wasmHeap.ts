@@ -23,12 +23,27 @@ export interface WasmHeapStats {
 }
 
 /**
+ * What the wasm operations need from the memory they run on: views, ownership and short-lived allocations.
+ * {@link WasmHeap} is zeroth's own; `zeroth/tfjs` adapts tfjs-wasm's `malloc`/`free` to it.
+ */
+export interface WasmAllocator {
+  /** Whether `array` is a live view on this memory (kernels may run on it in place). */
+  owns(array: Float32Array): boolean;
+  /** A float32 view of `length` elements at byte `offset`, on the current buffer. */
+  view(offset: number, length: number): Float32Array;
+  /** Allocates `bytes` and returns the byte offset ({@link ALIGN}-aligned). May grow the memory. */
+  alloc(bytes: number): number;
+  /** Frees the allocation that starts at `offset`; returns false if there is none. */
+  release(offset: number): boolean;
+}
+
+/**
  * A first-fit allocator with coalescing over one `WebAssembly.Memory`, from byte `base` up. It grows the memory
  * when no free span fits (by at least half its size, up to `maxBytes`), keeps the set of buffers the memory has
  * had (after growth a shared memory hands out a new `SharedArrayBuffer` object over the same bytes; a plain
  * memory detaches the old one), and makes views on demand.
  */
-export class WasmHeap {
+export class WasmHeap implements WasmAllocator {
   readonly memory: WasmMemory;
   readonly shared: boolean;
   readonly maxBytes: number;

@@ -8,11 +8,11 @@ import type { Runner } from './runner.js';
 import type { Scratch } from './scratch.js';
 import type { Stager } from './staging.js';
 import { ALIGN } from './wasmHeap.js';
-import type { WasmHeap } from './wasmHeap.js';
+import type { WasmAllocator } from './wasmHeap.js';
 
 /** Everything the wasm operations need: the heap, the kernels, the runner, staging, scratch, the context table. */
 export interface WasmEnv {
-  readonly heap: WasmHeap;
+  readonly heap: WasmAllocator;
   readonly k: WasmKernels;
   readonly run: Runner;
   readonly stager: Stager;
