@@ -17,6 +17,15 @@ import { zoSgdMomentum, type ZoSgdMomentumOptions } from './zoSgdMomentum.js';
 import { zoSgdSign, type ZoSgdSignOptions } from './zoSgdSign.js';
 import { zoSgdSignElementwise, type ZoSgdSignElementwiseOptions } from './zoSgdSignElementwise.js';
 import { zoRankSgd, type ZoRankSgdLineSearchOptions, type ZoRankSgdOptions, type ZoRankSgdState } from './zoRankSgd.js';
+import { zoSah, type ZoSahOptions, type ZoSahState } from './zoSah.js';
+import {
+  subspaceTrustRegion,
+  type GradientState,
+  type InterpolationState,
+  type SubspaceTrustRegionOptions,
+  type SubspaceTrustRegionState,
+  type TrustRegionBounds,
+} from './subspaceTrustRegion.js';
 import { reinforce, type ReinforceOptions, type ReinforceState } from './reinforce.js';
 import { ppo, type PpoBatch, type PpoOptions, type PpoState } from './ppo.js';
 import { grpo, type GrpoBatch, type GrpoOptions, type GrpoState } from './grpo.js';
@@ -33,6 +42,8 @@ export { zoSgdMomentum, type ZoSgdMomentumOptions };
 export { zoAdam, type ZoAdamOptions };
 export { zoSgdCons, type ZoSgdConsOptions, type ZoSgdConsState };
 export { zoRankSgd, type ZoRankSgdLineSearchOptions, type ZoRankSgdOptions, type ZoRankSgdState };
+export { zoSah, type ZoSahOptions, type ZoSahState };
+export { subspaceTrustRegion, type GradientState, type InterpolationState, type SubspaceTrustRegionOptions, type SubspaceTrustRegionState, type TrustRegionBounds };
 export { reinforce, type ReinforceOptions, type ReinforceState };
 export { ppo, type PpoBatch, type PpoOptions, type PpoState };
 export { grpo, type GrpoBatch, type GrpoOptions, type GrpoState };
@@ -160,6 +171,20 @@ export const estimators = {
     description: 'ZO-RankSGD: DAG-weighted directions from an (m, k)-ranking of m Gaussian candidates; optional ranking line search',
     // The laws' oracle ranks every candidate, so the topK variant sees full rankings there (k = what the oracle returns).
     variants: [{}, { topK: 3 }, { lineSearch: true, normalize: true }, { shuffleDisplay: true, numCandidates: 5 }] satisfies ZoRankSgdOptions[],
+    unbiased: false,
+  },
+  zoSah: {
+    build: zoSah,
+    response: 'values',
+    description: 'ZO-SAH: forward-difference gradient on random 2-D coordinate subspaces, preconditioned by the Hessian of a quadratic fitted there (switched every T steps)',
+    variants: [{}, { numSubspaces: 1, switchEvery: 1 }, { numSubspaces: 2, switchEvery: 3, ridge: 0 }] satisfies ZoSahOptions[],
+    unbiased: false,
+  },
+  subspaceTrustRegion: {
+    build: subspaceTrustRegion,
+    response: 'values',
+    description: "Model-based trust region: Powell's least-Frobenius quadratic model (NEWUOA) in random p-dim subspaces, or in the span of a difference gradient and the last steps; no learning rate",
+    variants: [{}, { subspaceDim: 2, radius: 0.2 }, { subspace: 'gradient', subspaceDim: 3 }] satisfies SubspaceTrustRegionOptions[],
     unbiased: false,
   },
   exactGradient: {

@@ -21,6 +21,13 @@ export interface ZoRankSgdLineSearchOptions {
   readonly initialStep?: number;
   /** γ ∈ (0, 1): the line-search candidates are x + η γʲ d̄ for j = 0 … m − 3. @defaultValue 0.5 */
   readonly shrink?: number;
+  /**
+   * While the search keeps failing, d̄ averages the directions of every round since x last moved. The (seed,
+   * weight) terms of at most this many rounds are kept and replayed; older rounds are folded into one dense
+   * sum (1× params, float32), so a step's cost stays O(maxRounds · m · d) however long x stays.
+   * @defaultValue 8
+   */
+  readonly maxRounds?: number;
 }
 
 /** Options of {@link zoRankSgd}. */
@@ -54,15 +61,19 @@ export interface ZoRankSgdOptions {
 
 /**
  * State of {@link zoRankSgd}: plain data. `step` counts steps (for σ schedules); `phase` is the next round of
- * the step (`'search'` only between the two rounds of a line-search step). `seeds`/`coeffs` hold Σᵣ dᵣ, the sum of the directions estimated
- * in the `rounds` consecutive rounds whose line search found nothing better than x (line search only; the
- * average is Σᵣ dᵣ / rounds). `best` is the seed of the best candidate of the last estimation round.
+ * the step (`'search'` only between the two rounds of a line-search step). `seeds`/`coeffs` (plus `folded`)
+ * hold Σᵣ dᵣ, the sum of the directions estimated in the `rounds` consecutive rounds whose line search found
+ * nothing better than x (line search only; the average is Σᵣ dᵣ / rounds): the terms of the last rounds as
+ * (seed, weight) pairs, and `folded`, one float32 array per block holding the sum of the older rounds (null
+ * until more than `maxRounds` rounds accumulated). `best` is the seed of the best candidate of the last
+ * estimation round.
  */
 export interface ZoRankSgdState {
   readonly step: number;
   readonly phase: 'estimate' | 'search';
   readonly seeds: readonly number[];
   readonly coeffs: readonly number[];
+  readonly folded: readonly Float32Array[] | null;
   readonly rounds: number;
   readonly best: number;
 }
@@ -97,8 +108,9 @@ const SHUFFLE = 2;
  *
  * Queries per step: m (2m with the line search). Extra memory: none without the line search, apart from an
  * O(block) scratch with `normalize` (the norm is taken block by block); with the line search, m (seed,
- * weight) pairs per consecutive unsuccessful round (reset on every move) and one dense float32 copy of d̄
- * (1× params) during the line-search round. Value reported per step: NaN (a ranking oracle exposes no
+ * weight) pairs per consecutive unsuccessful round, at most `maxRounds` rounds of them (reset on every move),
+ * one dense float32 sum of the older rounds (1× params) once more have accumulated, and one dense float32
+ * copy of d̄ (1× params) during the line-search round. Value reported per step: NaN (a ranking oracle exposes no
  * values, so value-based stoppers and targets cannot be used).
  *
  * @see Z. Tang, D. Rybin, T.-H. Chang, "Zeroth-Order Optimization Meets Human Feedback: Provable Learning via
@@ -164,11 +176,15 @@ export function zoRankSgd(options: ZoRankSgdOptions = {}): Estimator<ZoRankSgdSt
       const terms: UpdateTerm[] = seeds.map((seed, t) => ({ direction: { kind: 'gaussian', seed }, coeff: scale * coeffs[t]! }));
       return { state: { ...state, step: state.step + 1 }, update: { kind: 'implicit', terms }, value: NaN };
     }
+    // Beyond maxRounds rounds of terms, the older ones are folded into one dense sum (the cost of a step stays bounded).
+    const fold = state.seeds.length >= ls.maxRounds * m;
+    const folded = fold ? foldInto(state, params) : state.folded;
     const next: ZoRankSgdState = {
       step: state.step,
       phase: 'search',
-      seeds: [...state.seeds, ...seeds],
-      coeffs: [...state.coeffs, ...coeffs],
+      seeds: fold ? seeds : [...state.seeds, ...seeds],
+      coeffs: fold ? coeffs : [...state.coeffs, ...coeffs],
+      folded,
       rounds: state.rounds + 1,
       best: seedOf(probeOf[order[0]!]!),
     };
@@ -179,7 +195,7 @@ export function zoRankSgd(options: ZoRankSgdOptions = {}): Estimator<ZoRankSgdSt
     const { order, probeOf } = unshuffle(state, batch, responses);
     const c = order[0] ?? -1;
     if (!(c >= 0 && c < m)) throw new OracleMismatch(name, `a non-empty ranking of candidate indices in [0, ${m})`, 'ranking without a valid best index');
-    const reset: ZoRankSgdState = { step: state.step + 1, phase: 'estimate', seeds: [], coeffs: [], rounds: 0, best: 0 };
+    const reset: ZoRankSgdState = { step: state.step + 1, phase: 'estimate', seeds: [], coeffs: [], folded: null, rounds: 0, best: 0 };
     if (c === 0) {
       // x itself ranked best: stay, and keep averaging directions at this point.
       return { state: { ...state, step: state.step + 1, phase: 'estimate', best: 0 }, update: { kind: 'implicit', terms: [] }, value: NaN, final: true };
@@ -188,7 +204,10 @@ export function zoRankSgd(options: ZoRankSgdOptions = {}): Estimator<ZoRankSgdSt
     const terms: UpdateTerm[] =
       c === m - 1
         ? [{ direction: probe.direction, coeff: probe.scale }]
-        : state.seeds.map((seed, t) => ({ direction: { kind: 'gaussian', seed }, coeff: (probe.scale * state.coeffs[t]!) / state.rounds }));
+        : [
+            ...state.seeds.map((seed, t): UpdateTerm => ({ direction: { kind: 'gaussian', seed }, coeff: (probe.scale * state.coeffs[t]!) / state.rounds })),
+            ...(state.folded === null ? [] : [{ direction: { kind: 'dense' as const, blocks: state.folded }, coeff: probe.scale / state.rounds }]),
+          ];
     return { state: reset, update: { kind: 'implicit', terms }, value: NaN, final: true };
   }
 
@@ -197,7 +216,7 @@ export function zoRankSgd(options: ZoRankSgdOptions = {}): Estimator<ZoRankSgdSt
     response: 'ranking',
     options: recordOptions({ sigma: options.sigma ?? 1e-2, numCandidates: m, topK, normalize, lineSearch: ls ?? false, shuffleDisplay: shuffle }),
     queriesPerStep: () => (ls === undefined ? m : 2 * m),
-    init: () => ({ step: 0, phase: 'estimate', seeds: [], coeffs: [], rounds: 0, best: 0 }),
+    init: () => ({ step: 0, phase: 'estimate', seeds: [], coeffs: [], folded: null, rounds: 0, best: 0 }),
     propose(state: ZoRankSgdState, params: Params, seed: number): ProbeBatch {
       const s = sigma(state.step);
       if (state.phase === 'estimate') {
@@ -211,7 +230,7 @@ export function zoRankSgd(options: ZoRankSgdOptions = {}): Estimator<ZoRankSgdSt
       }
       const { initialStep, shrink } = ls!;
       const inv = 1 / state.rounds;
-      const { blocks, norm } = combinationBlocks({ seeds: state.seeds, coeffs: state.coeffs.map((v) => v * inv) }, params);
+      const { blocks, norm } = combinationBlocks({ seeds: state.seeds, coeffs: state.coeffs.map((v) => v * inv) }, params, state.folded, inv);
       const unit = normalize && norm > 0 ? 1 / norm : 1;
       const direction: Direction = { kind: 'dense', blocks };
       const key = derivedSeed(seed, 1, NOISE);
@@ -233,6 +252,11 @@ function seedOf(probe: Probe): number {
   return probe.direction.seed;
 }
 
+/** The dense sum of every round's direction so far (the folded part plus the kept terms), one float32 array per block. */
+function foldInto(state: ZoRankSgdState, params: Params): Float32Array[] {
+  return combinationBlocks({ seeds: state.seeds, coeffs: state.coeffs }, params, state.folded, 1).blocks;
+}
+
 function flag(name: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw new InvalidHyperparameter(name, value, 'must be true or false');
   return value;
@@ -248,5 +272,6 @@ function lineSearchOptions(value: unknown, m: number): Required<ZoRankSgdLineSea
   const initialStep = positive('lineSearch.initialStep', o.initialStep ?? 1);
   const shrink = positive('lineSearch.shrink', o.shrink ?? 0.5);
   if (shrink >= 1) throw new InvalidHyperparameter('lineSearch.shrink', shrink, 'must be in (0, 1)');
-  return { initialStep, shrink };
+  const maxRounds = integerAtLeast('lineSearch.maxRounds', o.maxRounds ?? 8, 1);
+  return { initialStep, shrink, maxRounds };
 }

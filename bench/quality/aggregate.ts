@@ -13,8 +13,8 @@ export interface QualityResults {
     readonly node: string;
     readonly cpus: number;
     readonly workers: number;
-    readonly limits: { readonly zerothS: number; readonly scipyS: number };
-    readonly scipy: { readonly available: boolean; readonly message: string };
+    readonly limits: { readonly zerothS: number; readonly peerS: number };
+    readonly peers: { readonly message: string; readonly methods: readonly string[] };
     readonly estimators: readonly { readonly name: string; readonly description: string; readonly response: string }[];
   };
   readonly checks: { readonly cgeGradient?: CgeGradientCheck };
@@ -24,7 +24,7 @@ export interface QualityResults {
 
 /** The runs of one method on one problem instance, summarised. */
 export interface Cell {
-  readonly kind: 'zeroth' | 'scipy';
+  readonly kind: 'zeroth' | 'peer';
   readonly method: string;
   readonly family: Family;
   readonly d: number;

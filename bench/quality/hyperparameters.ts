@@ -43,7 +43,7 @@ import type { Family } from './suite.js';
 export type Scaling = 'inverseDim' | 'inverseSqrtDim' | 'sqrtDim' | 'none';
 
 /** Where the tuned scalar goes. */
-export type TunedScalar = 'sgd learning rate' | 'options.learningRate' | 'options.lineSearch.initialStep';
+export type TunedScalar = 'sgd learning rate' | 'options.learningRate' | 'options.lineSearch.initialStep' | 'none';
 
 /** The settings of one estimator on one family. */
 export interface Setting {
@@ -81,6 +81,9 @@ const zoSgdCentre: Record<Family, number> = {
   rastrigin: 1e-4, // curvature 2 + 40π² ≈ 400 per coordinate (σ small); smoothed: ≈ 2
   logisticRegression: 3e-2, // tr H ≈ d/4 at w = 0
   noisySphere: 5e-3,
+  noisySphereFresh: 5e-3,
+  noisyRotatedQuadratic: 4e-4,
+  noisyRotatedQuadraticFresh: 4e-4,
   lowRankMatrix: 5e-2, // tr H ≈ k² = 4
 };
 /** 1/L: exact-gradient steps. */
@@ -91,6 +94,9 @@ const firstOrderCentre: Record<Family, number> = {
   rastrigin: 2e-3,
   logisticRegression: 1,
   noisySphere: 0.3,
+  noisySphereFresh: 0.3,
+  noisyRotatedQuadratic: 1e-2,
+  noisyRotatedQuadraticFresh: 1e-2,
   lowRankMatrix: 0.3,
 };
 
@@ -145,14 +151,23 @@ const BASES: Record<string, Base> = {
     options: {}, tuned: 'sgd learning rate', update: 'sgd', schedule: 'constant', scaling: 'none',
     centre: (f) => firstOrderCentre[f], note: 'FO-SGD baseline (one query = one value-and-gradient call)',
   },
+  zoSah: {
+    options: {}, tuned: 'sgd learning rate', update: 'sgd', schedule: 'constant', scaling: 'none',
+    centre: () => 0.3, note: 'defaults (k = 5 subspaces, ε = 1e-3, T = 10): a Newton-scaled step in each subspace, η ≈ 1 in theory',
+  },
+  subspaceTrustRegion: {
+    options: {}, tuned: 'none', update: 'identity', schedule: 'constant', scaling: 'none',
+    centre: () => 0, note: 'defaults: no learning rate (trust-region steps, radius from 0.1·max(1, ‖x0‖∞))',
+  },
 };
 
 /**
  * Tuned values at d = 100: `value` picked from `grid` (see the file comment), and extra options where the
  * tuning chose them (σ on Rastrigin). Filled from the output of `tsx bench/quality/tune.ts`.
  */
-// Not tuned: zoRankSgd × rastrigin (every run stalls in a local minimum; a stalled ranking line search keeps
-// growing its list of directions, which made those tuning runs take minutes each) — it runs at the centre, 1.
+// Not tuned: zoRankSgd × rastrigin (every run stalls in a local minimum; the stalled line search's list of
+// directions grew with every round then, which made those tuning runs take minutes each; it is capped now,
+// lineSearch.maxRounds) — it runs at the centre, 1.
 const TUNED: Record<string, Partial<Record<Family, { readonly value: number; readonly grid: readonly number[]; readonly options?: Readonly<Record<string, unknown>> }>>> = {
   spsa: {
     sphere: { value: 0.005, grid: [0.000556, 0.00167, 0.005, 0.015, 0.045] },
@@ -264,6 +279,16 @@ const TUNED: Record<string, Partial<Record<Family, { readonly value: number; rea
   },
 };
 
+/**
+ * Families that take the tuned values of another: the fresh-noise forms those of the common-random-numbers
+ * form, the noisy rotated quadratic those of the rotated quadratic (the same problem, tuned without noise).
+ */
+const TUNED_AS: Partial<Record<Family, Family>> = {
+  noisySphereFresh: 'noisySphere',
+  noisyRotatedQuadratic: 'rotatedQuadratic',
+  noisyRotatedQuadraticFresh: 'rotatedQuadratic',
+};
+
 /** The settings of `method` on `family`: the table entry, or the untuned fallback. */
 export function settingOf(method: string, family: Family): Setting & { readonly untuned: boolean } {
   const base = BASES[method];
@@ -281,7 +306,10 @@ export function settingOf(method: string, family: Family): Setting & { readonly 
       untuned: true,
     };
   }
-  const t = TUNED[method]?.[family];
+  const t = TUNED[method]?.[family] ?? TUNED[method]?.[TUNED_AS[family] ?? family];
+  if (base.tuned === 'none') {
+    return { options: { ...base.options }, tuned: 'none', update: base.update, schedule: base.schedule, value: NaN, scaling: 'none', grid: [], note: base.note, untuned: false };
+  }
   return {
     options: { ...base.options, ...(t?.options ?? {}) },
     tuned: base.tuned,
@@ -344,6 +372,12 @@ export function buildMethod(
   const s = settingOf(method, family);
   const dim = params.reduce((n, b) => n + b.data.length, 0);
   const value = override?.value ?? scaledValue(s.value, s.scaling, dim);
+  if (s.tuned === 'none') {
+    const entry = (estimators as Record<string, { build(o?: object): Estimator<unknown> }>)[method];
+    if (entry === undefined) throw new Error(`unknown estimator ${method}`);
+    const opts: Record<string, unknown> = { ...s.options, ...(override?.options ?? {}) };
+    return { estimator: entry.build(opts), update: identity() as Transform<unknown>, value: NaN, label: 'identity (own trust-region steps, no learning rate)', options: opts, untuned: false };
+  }
   const options: Record<string, unknown> = { ...s.options, ...(override?.options ?? {}) };
   if (s.tuned === 'options.learningRate') options['learningRate'] = value;
   if (s.tuned === 'options.lineSearch.initialStep') options['lineSearch'] = { initialStep: value, shrink: 0.5 };

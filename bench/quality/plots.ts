@@ -8,12 +8,12 @@ import * as vegaLite from 'vega-lite';
 import type { Curve } from './metrics.js';
 
 /** The kinds of method a plot tells apart by dash pattern. */
-export type SeriesGroup = 'zeroth' | 'scipy' | 'first-order' | 'policy-gradient';
+export type SeriesGroup = 'zeroth' | 'peer' | 'first-order' | 'policy-gradient';
 
 /** One line of a plot: `curve.queries` are its x values, `curve.subopt` its y values. */
 export interface Series {
   readonly name: string;
-  /** 'zeroth' lines are solid, 'scipy' dashed, 'first-order' dotted, 'policy-gradient' dash-dotted. */
+  /** 'zeroth' lines are solid, 'peer' dashed, 'first-order' dotted, 'policy-gradient' dash-dotted. */
   readonly group: SeriesGroup;
   readonly curve: Curve;
 }
@@ -33,8 +33,8 @@ export const SUBOPTIMALITY_AXES: Axes = {
   y: { title: '(f − f*) / (f(x0) − f*)  (median over seeds)', log: true },
 };
 
-const DASHES: Record<SeriesGroup, number[]> = { zeroth: [1, 0], scipy: [6, 3], 'first-order': [2, 2], 'policy-gradient': [8, 3, 2, 3] };
-const GROUP_ORDER: readonly SeriesGroup[] = ['zeroth', 'scipy', 'first-order', 'policy-gradient'];
+const DASHES: Record<SeriesGroup, number[]> = { zeroth: [1, 0], peer: [6, 3], 'first-order': [2, 2], 'policy-gradient': [8, 3, 2, 3] };
+const GROUP_ORDER: readonly SeriesGroup[] = ['zeroth', 'peer', 'first-order', 'policy-gradient'];
 
 /** The vega-lite spec of a curve plot (by default log–log suboptimality vs queries), with an optional target line. */
 export function curveSpec(title: string, series: readonly Series[], target?: number, axes: Axes = SUBOPTIMALITY_AXES): vegaLite.TopLevelSpec {

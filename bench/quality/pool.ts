@@ -7,31 +7,39 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunRecord } from './record.js';
 import { runZeroth } from './runZeroth.js';
-import { ScipyPeer } from './scipyPeer.js';
+import { PythonPeer } from '../peers/pythonPeer.js';
+import { runPeer } from './runPeer.js';
 import type { Task } from './suite.js';
 
 /** Per-run wall-time caps (seconds). */
 export interface Limits {
   readonly zerothS: number;
-  readonly scipyS: number;
+  readonly peerS: number;
 }
 
 export type TaskMessage = { type: 'task'; id: number; task: Task; limits: Limits } | { type: 'exit' };
 export type ResultMessage = { type: 'ready' } | { type: 'result'; id: number; record: RunRecord } | { type: 'error'; id: number; message: string };
 
-let peer: ScipyPeer | undefined;
+/**
+ * Estimators whose own work per query is O(d²) at d ≤ 100 (a quadratic model over all parameters, as the
+ * model-based peers): their per-run time limit is ten times the others', so a limit set for O(d) estimators
+ * does not cut them off in quick mode.
+ */
+export const SLOW_PER_QUERY: readonly string[] = ['subspaceTrustRegion'];
+
+let peer: PythonPeer | undefined;
 
 /** Runs one task in this process. */
 export async function runTask(task: Task, limits: Limits): Promise<RunRecord> {
-  if (task.kind === 'zeroth') return runZeroth(task, limits.zerothS * 1000);
-  if (peer === undefined) {
-    peer = new ScipyPeer();
+  if (task.kind === 'zeroth') return runZeroth(task, limits.zerothS * 1000 * (SLOW_PER_QUERY.includes(task.method) ? 10 : 1));
+  if (peer === undefined || !peer.alive) {
+    peer = new PythonPeer();
     await peer.hello();
   }
-  return peer.run(task, limits.scipyS);
+  return runPeer(peer, task, limits.peerS);
 }
 
-/** Closes this process's SciPy peer, if any. */
+/** Closes this process's Python peer, if any. */
 export function closePeer(): void {
   peer?.close();
   peer = undefined;
@@ -39,10 +47,12 @@ export function closePeer(): void {
 
 /** Rough cost of a task in arbitrary units, to start the longest first. */
 export function costEstimate(task: Task): number {
-  const perQuery: Record<string, number> = { rotatedQuadratic: 4e-6 * task.d * task.d, logisticRegression: 1e-5 * task.d * task.d, rosenbrock: 0, rastrigin: 0, sphere: 0, noisySphere: 0, lowRankMatrix: 0 };
-  const base = (task.kind === 'scipy' ? 30 : 15) + 0.1 * task.d;
-  const slow = task.kind === 'scipy' && task.method === 'COBYLA' ? 10 + 0.05 * task.d * task.d : task.method === 'zoRankSgd' ? 20 : 0;
-  return task.budget * (base + slow + (perQuery[task.family] ?? 0) * 1000);
+  const rotation = 4e-6 * task.d * task.d;
+  const perQuery = task.family.startsWith('noisyRotated') || task.family === 'rotatedQuadratic' ? rotation : task.family === 'logisticRegression' ? 1e-5 * task.d * task.d : 0;
+  const base = (task.kind === 'peer' ? 30 : 15) + 0.1 * task.d;
+  const slow =
+    task.kind === 'peer' && /COBYLA|NEWUOA|BOBYQA|Optuna/.test(task.method) ? 10 + 0.05 * task.d * task.d : task.method === 'zoRankSgd' || task.method === 'subspaceTrustRegion' ? 20 : 0;
+  return task.budget * (base + slow + perQuery * 1000);
 }
 
 /**

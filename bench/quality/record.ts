@@ -2,7 +2,7 @@
 import type { Family } from './suite.js';
 
 export interface RunRecord {
-  readonly kind: 'zeroth' | 'scipy';
+  readonly kind: 'zeroth' | 'peer';
   readonly method: string;
   readonly family: Family;
   /** Nominal dimension (10, 100, 1000). */
@@ -12,7 +12,7 @@ export interface RunRecord {
   readonly seed: number;
   readonly budget: number;
   readonly instance: string;
-  /** The step rule and hyperparameters used (zeroth) or the SciPy options. */
+  /** The step rule and hyperparameters used (zeroth) or the peer's options. */
   readonly settings: string;
   /** True when the setting came from the untuned fallback. */
   readonly untuned?: boolean;
@@ -27,12 +27,17 @@ export interface RunRecord {
   readonly steps: number;
   /** Wall time of the run in ms, without the benchmark's own monitoring evaluations. */
   readonly wallMs: number;
+  /** Of which inside the objective (zeroth runs): wallMs − objectiveMs is the optimizer's own time. */
+  readonly objectiveMs?: number;
+  /** CPU time of the run (user + system, without monitoring) and of it inside the objective (zeroth runs). */
+  readonly cpuMs?: number;
+  readonly objectiveCpuMs?: number;
   /** Largest measured size of the optimizer state (typed arrays + 8 bytes per array number), in bytes. */
   readonly stateBytes: number;
   /** Checkpointed curve: queries and relative suboptimality. */
   readonly curve: { readonly queries: readonly number[]; readonly subopt: readonly number[] };
   /** Why the run ended: 'budget', 'target', 'floor', 'diverged', 'time', or an error message. */
   readonly stoppedBy: string;
-  /** For SciPy runs of a seed-independent problem: the seed whose run this record repeats. */
+  /** For peer runs of a seed-independent problem: the seed whose run this record repeats. */
   readonly replicatedFrom?: number;
 }

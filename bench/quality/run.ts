@@ -1,8 +1,11 @@
 /**
  * Runs the quality suite and writes bench/results/quality.json, report/index.md and the SVG plots.
  *
- *   npx tsx bench/quality/run.ts [--quick] [--workers 2] [--methods a,b] [--families f,g] [--no-scipy]
+ *   npx tsx bench/quality/run.ts [--quick] [--workers 2] [--methods a,b] [--families f,g] [--dims 10,100] [--peers A,B | --no-peers]
  *                                [--out bench/results/quality.json] [--report report]
+ *
+ * `--methods` selects registry estimators, `--peers` peer methods by name (bench/peers/peerMethods.ts;
+ * default: all available in the mode); `--families` problem families.
  *
  * `npm run bench` is the full suite; `npm start` the quick one (bench/demo.ts).
  */
@@ -16,7 +19,8 @@ import { formatMs } from './markdown.js';
 import { runTasks, type Limits } from './pool.js';
 import type { RunRecord } from './record.js';
 import { writeReport } from './report.js';
-import { ensureScipy } from './scipyPeer.js';
+import { PEER_METHODS } from '../peers/peerMethods.js';
+import { ensurePeers, type Library } from '../peers/pythonPeer.js';
 import { registryMethods, suiteTasks, type Family, type Mode, type Task } from './suite.js';
 
 /** Options of {@link runQuality}. */
@@ -25,14 +29,17 @@ export interface RunQualityOptions {
   readonly workers?: number;
   readonly methods?: readonly string[];
   readonly families?: readonly Family[];
-  readonly scipy?: boolean;
+  /** Nominal dimensions to run (default: all of each family). */
+  readonly dims?: readonly number[];
+  /** Peer methods to run (names); undefined: every available one of the mode; [] none. */
+  readonly peers?: readonly string[];
   readonly out?: string;
   readonly reportDir?: string;
   readonly log?: (line: string) => void;
 }
 
 /** Per-run time limits (seconds) by mode. */
-export const LIMITS: Record<Mode, Limits> = { quick: { zerothS: 3, scipyS: 5 }, full: { zerothS: 120, scipyS: 90 } };
+export const LIMITS: Record<Mode, Limits> = { quick: { zerothS: 3, peerS: 5 }, full: { zerothS: 120, peerS: 90 } };
 
 /** Runs the suite, writes the results and the report; returns the console summary. */
 export async function runQuality(options: RunQualityOptions): Promise<{ results: QualityResults; summary: string }> {
@@ -40,16 +47,18 @@ export async function runQuality(options: RunQualityOptions): Promise<{ results:
   const t0 = performance.now();
   const startedAt = new Date().toISOString();
   const workers = options.workers ?? Math.min(2, cpus().length);
-  const wantScipy = options.scipy !== false;
-  const scipy = wantScipy ? ensureScipy(log) : { available: false, message: 'SciPy peers not requested (--no-scipy)' };
-  if (wantScipy) log(scipy.message);
+  const wanted = PEER_METHODS.filter((m) => options.peers === undefined || options.peers.includes(m.name));
+  const libraries = [...new Set(wanted.map((m) => m.library))] as Library[];
+  const status = libraries.length > 0 ? ensurePeers(libraries, log) : { versions: {}, message: 'no peers requested' };
+  log(status.message);
   let tasks = suiteTasks(options.mode, {
     ...(options.methods ? { methods: options.methods } : {}),
     ...(options.families ? { families: options.families } : {}),
-    scipy: scipy.available,
+    ...(options.dims ? { dims: options.dims } : {}),
+    peers: (m) => wanted.includes(m) && status.versions[m.library] !== undefined,
   });
-  // SciPy is deterministic for a fixed start: run the first seed, repeat its record for the others.
-  const replicate = (t: Task): boolean => t.kind === 'scipy' && isFixedStart(t.family) && t.seed !== 1;
+  // The peers are deterministic for a fixed start without fresh noise: run the first seed, repeat its record.
+  const replicate = (t: Task): boolean => t.kind === 'peer' && isFixedStart(t.family) && t.seed !== 1 && !t.method.startsWith('Optuna') && t.method !== 'CMA-ES';
   const replicas = tasks.filter(replicate);
   tasks = tasks.filter((t) => !replicate(t));
   log(`quality suite (${options.mode}): ${tasks.length} runs on ${workers} worker${workers === 1 ? '' : 's'} …`);
@@ -74,7 +83,7 @@ export async function runQuality(options: RunQualityOptions): Promise<{ results:
     else runs.push(r);
   }
   for (const t of replicas) {
-    const src = runs.find((r) => r.kind === 'scipy' && r.method === t.method && r.family === t.family && r.d === t.d && r.seed === 1);
+    const src = runs.find((r) => r.kind === 'peer' && r.method === t.method && r.family === t.family && r.d === t.d && r.seed === 1);
     if (src !== undefined) runs.push({ ...src, seed: t.seed, replicatedFrom: 1 });
   }
   const registry = estimators as Record<string, { description: string; response: string }>;
@@ -87,7 +96,7 @@ export async function runQuality(options: RunQualityOptions): Promise<{ results:
       cpus: cpus().length,
       workers,
       limits,
-      scipy: { available: scipy.available, message: scipy.message },
+      peers: { message: status.message, methods: [...new Set(runs.filter((r) => r.kind === 'peer').map((r) => r.method))] },
       estimators: registryMethods()
         .filter((name) => options.methods === undefined || options.methods.includes(name))
         .map((name) => ({ name, description: registry[name]!.description, response: registry[name]!.response })),
@@ -107,7 +116,7 @@ export async function runQuality(options: RunQualityOptions): Promise<{ results:
 }
 
 function isFixedStart(family: Family): boolean {
-  return family === 'rotatedQuadratic';
+  return family === 'rotatedQuadratic' || family === 'noisyRotatedQuadratic';
 }
 
 function arg(name: string): string | undefined {
@@ -124,7 +133,8 @@ if (process.argv[1] !== undefined && /quality[/\\]run\.ts$/.test(process.argv[1]
     ...(workers !== undefined ? { workers: Number(workers) } : {}),
     ...(methods !== undefined ? { methods: methods.split(',') } : {}),
     ...(families !== undefined ? { families: families.split(',') as Family[] } : {}),
-    scipy: !process.argv.includes('--no-scipy'),
+    ...(arg('dims') !== undefined ? { dims: arg('dims')!.split(',').map(Number) } : {}),
+    ...(process.argv.includes('--no-peers') ? { peers: [] } : arg('peers') !== undefined ? { peers: arg('peers')!.split(',') } : {}),
     ...(arg('out') !== undefined ? { out: arg('out')! } : {}),
     ...(arg('report') !== undefined ? { reportDir: arg('report')! } : {}),
   });

@@ -31,10 +31,33 @@ export function stateBytes(value: unknown, seen = new Set<unknown>()): number {
   return n;
 }
 
-/** The oracle `minimize` builds for an estimator's response kind. */
-export function oracleFor(response: string, inst: Instance): Oracle<Params> {
+/** Time spent inside the objective, for the optimizer-overhead figure. */
+export interface ObjectiveClock {
+  ms: number;
+  calls: number;
+}
+
+/** CPU time of this process so far (user + system), in ms. */
+export function cpuNow(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/**
+ * The oracle `minimize` builds for an estimator's response kind. Under fresh noise every query gets a new
+ * noise seed (derived from `seed` and a call counter), whatever key the estimator passed; `clock` sums the
+ * time spent in the objective.
+ */
+export function oracleFor(response: string, inst: Instance, seed = 0, clock: ObjectiveClock = { ms: 0, calls: 0 }): Oracle<Params> {
   const p = inst.problem;
-  const value = valueOracle((ps: Params, c: EvalContext) => p.value(ps[0]!.data, c));
+  const context = (c: EvalContext): EvalContext => (inst.noise === 'fresh' ? { noiseSeed: (seed * 0x85ebca6b + 0x9e3779b9 * (clock.calls + 1)) >>> 0, step: c.step } : c);
+  const value = valueOracle((ps: Params, c: EvalContext) => {
+    const t = performance.now();
+    const v = p.value(ps[0]!.data, context(c));
+    clock.ms += performance.now() - t;
+    clock.calls++;
+    return v;
+  });
   if (response === 'ranking') return rankingFromValues(value);
   if (response === 'valueAndGrad') {
     const grad = p.grad;
@@ -59,22 +82,27 @@ export async function runZeroth(task: Task, timeLimitMs = Infinity): Promise<Run
   // The backends produce the same bits for every perturbation; wasm is only faster at large d.
   const backend = p.dim >= 1000 ? defaultBackend() : cpuBackend();
   const opt = optimizer({ estimator: built.estimator, update: built.update, backend });
-  const oracle = oracleFor(built.estimator.response, inst);
+  const clock: ObjectiveClock = { ms: 0, calls: 0 };
+  const oracle = oracleFor(built.estimator.response, inst, task.seed, clock);
   const recorder = new CurveRecorder(checkpointGrid(task.budget));
   const subopt = (): number => relativeSuboptimality(inst.truth(params[0]!.data), inst.fStar, f0);
 
   let monitorMs = 0;
+  let monitorCpuMs = 0;
   let maxBytes = 0;
   const monitor = (queries: number, state: unknown): number => {
     const t = performance.now();
+    const c = cpuNow();
     const r = subopt();
     recorder.record(queries, roundSig(r));
     maxBytes = Math.max(maxBytes, stateBytes(state));
     monitorMs += performance.now() - t;
+    monitorCpuMs += cpuNow() - c;
     return r;
   };
 
   const t0 = performance.now();
+  const cpu0 = cpuNow();
   let state = opt.init(params, task.seed);
   monitor(0, { estimator: state.estimator, transform: state.transform });
   let queries = 0;
@@ -119,6 +147,20 @@ export async function runZeroth(task: Task, timeLimitMs = Infinity): Promise<Run
   const final = recorder.last()!.subopt;
   if (toTarget === null && final <= TARGET) toTarget = queries;
   const wallMs = performance.now() - t0 - monitorMs;
+  const cpuMs = cpuNow() - cpu0 - monitorCpuMs;
+  // At d ≥ 1000 the objective's own CPU cost per call is calibrated apart (timing every call would charge the
+  // timer to it): evaluations at the final point for ≥ 300 ms of CPU (at least 20).
+  let objectiveCpuMs: number | undefined;
+  if (p.dim >= 1000 && queries > 0) {
+    const x = params[0]!.data.slice();
+    const c0 = cpuNow();
+    let n = 0;
+    while (n < 20 || cpuNow() - c0 < 300) {
+      p.value(x, { noiseSeed: n, step: 0 });
+      n++;
+    }
+    objectiveCpuMs = ((cpuNow() - c0) / n) * queries;
+  }
   return {
     kind: 'zeroth',
     method: task.method,
@@ -137,6 +179,9 @@ export async function runZeroth(task: Task, timeLimitMs = Infinity): Promise<Run
     queries,
     steps,
     wallMs: roundSig(wallMs, 4),
+    objectiveMs: roundSig(clock.ms, 4),
+    cpuMs: roundSig(cpuMs, 4),
+    ...(objectiveCpuMs === undefined ? {} : { objectiveCpuMs: roundSig(objectiveCpuMs, 4) }),
     stateBytes: maxBytes,
     curve: { queries: recorder.queries, subopt: recorder.subopt },
     stoppedBy,

@@ -2,10 +2,15 @@
  * The quality suite: which problems, dimensions, seeds and query budgets every method runs on.
  *
  * Methods are every entry of the estimator registry (`estimators` in estimators/index.ts, read at run time, so
- * new entries join automatically) plus the SciPy peers (Nelder–Mead, Powell, COBYLA). Problems are seven
- * families; `d` is 10, 100 or 1000 where the family allows it (lowRankMatrix uses its own matrix shapes of about
- * that size; logisticRegression stops at d = 100, see {@link FAMILIES}).
+ * new entries join automatically) plus the Python peers (bench/peers: SciPy Nelder–Mead, Powell, COBYLA;
+ * NLopt NEWUOA, BOBYQA, COBYLA; CMA-ES; Optuna TPE and CMA-ES). Problems are nine families; `d` is 2, 10, 100 or
+ * 1000 where the family allows it (lowRankMatrix uses its own matrix shapes of about that size;
+ * logisticRegression stops at d = 100, see {@link FAMILIES}). The noisy families come in two forms: common
+ * random numbers (the oracle honours the noise key each query carries; a peer, whose queries carry none, gets one
+ * fixed key per run — a user fixing the simulator's seed) and fresh noise (every query a new draw, whatever key
+ * it carries — a plain noisy black box).
  */
+import { PEER_METHODS, type PeerMethod } from '../peers/peerMethods.js';
 import { estimators } from '../../estimators/index.js';
 import { logisticRegression } from '../../problems/logisticRegression.js';
 import { lowRankMatrix } from '../../problems/lowRankMatrix.js';
@@ -18,12 +23,25 @@ import { noisy } from '../../problems/wrappers/noisy.js';
 import { rotated } from '../../problems/wrappers/rotated.js';
 
 /** The problem families of the suite. */
-export const FAMILY_NAMES = ['sphere', 'rotatedQuadratic', 'rosenbrock', 'rastrigin', 'logisticRegression', 'noisySphere', 'lowRankMatrix'] as const;
+export const FAMILY_NAMES = [
+  'sphere',
+  'rotatedQuadratic',
+  'rosenbrock',
+  'rastrigin',
+  'logisticRegression',
+  'noisySphere',
+  'noisySphereFresh',
+  'noisyRotatedQuadratic',
+  'noisyRotatedQuadraticFresh',
+  'lowRankMatrix',
+] as const;
 export type Family = (typeof FAMILY_NAMES)[number];
 
-/** The SciPy peers (scipy.optimize.minimize methods). */
-export const SCIPY_METHODS = ['Nelder-Mead', 'Powell', 'COBYLA'] as const;
-export type ScipyMethod = (typeof SCIPY_METHODS)[number];
+/** The peers that run in quick mode (`npm start`): the cheap ones (the full suite runs all of them). */
+export const QUICK_PEERS = ['SciPy Nelder-Mead', 'SciPy Powell', 'SciPy COBYLA', 'NLopt NEWUOA', 'CMA-ES'] as const;
+
+/** Families left out of quick mode (`npm start`): the second noise form of each noisy problem. */
+export const FULL_ONLY: readonly Family[] = ['noisySphereFresh', 'noisyRotatedQuadratic'];
 
 /** A built problem instance with what the benchmark needs to measure it. */
 export interface Instance {
@@ -37,8 +55,12 @@ export interface Instance {
   readonly fStar: number;
   /** The starting point of the run with this seed. */
   x0(seed: number): Float32Array;
-  /** True when x0 does not depend on the seed (the deterministic SciPy peers then run once). */
+  /** True when x0 does not depend on the seed (the deterministic peers then run once). */
   readonly fixedStart: boolean;
+  /** Evaluation noise: none, common random numbers (keys honoured), or a fresh draw per query. */
+  readonly noise: 'none' | 'crn' | 'fresh';
+  /** The box peers that need one (Optuna) search in: the problem's bounds, else x0 ± 2·max(1, ‖x0‖∞). */
+  box(x0: Float32Array): { readonly lower: Float64Array; readonly upper: Float64Array };
 }
 
 interface FamilyInfo {
@@ -63,7 +85,39 @@ const plain = (problem: Problem, label: string, fStar: number): Instance => ({
   fStar,
   x0: (seed) => problem.initialPoint(seed),
   fixedStart: false,
+  noise: 'none',
+  box: (x0) => {
+    const b = problem.bounds;
+    if (b !== undefined) return { lower: new Float64Array(x0.length).fill(b.lower), upper: new Float64Array(x0.length).fill(b.upper) };
+    let scale = 1;
+    for (const v of x0) scale = Math.max(scale, Math.abs(v));
+    return { lower: Float64Array.from(x0, (v) => v - 2 * scale), upper: Float64Array.from(x0, (v) => v + 2 * scale) };
+  },
 });
+
+/** The noisy rotated quadratic of the noise target: sd = 1 % of f(x0) − f* from x0 = 1. */
+function noisyRotated(d: number, noise: 'crn' | 'fresh'): Instance {
+  const inner = rotated(quadratic({ dim: d, condition: 100 }), 1);
+  const x0 = new Float32Array(d).fill(1);
+  const sd = NOISE_FRACTION * inner.value(x0);
+  const problem = noisy(inner, sd);
+  const form = noise === 'crn' ? 'common random numbers' : 'fresh noise per query';
+  return {
+    ...plain(problem, `noisy(rotated(quadratic(d=${d}, κ=100), seed 1), sd=${+sd.toPrecision(3)}), x0 = 1, ${form}`, 0),
+    truth: (x) => inner.value(x),
+    x0: () => x0.slice(),
+    fixedStart: true,
+    noise,
+  };
+}
+
+function noisySphere(d: number, noise: 'crn' | 'fresh'): Instance {
+  const inner = sphere({ dim: d });
+  const sd = (NOISE_FRACTION * d) / 3;
+  const problem = noisy(inner, sd);
+  const form = noise === 'crn' ? 'common random numbers' : 'fresh noise per query';
+  return { ...plain(problem, `noisy(sphere(d=${d}), sd=${+sd.toPrecision(3)}), ${form}`, 0), truth: (x) => inner.value(x), noise };
+}
 
 /** The families: how each is built at a nominal dimension d, and at which d it runs. */
 export const FAMILIES: Record<Family, FamilyInfo> = {
@@ -76,7 +130,7 @@ export const FAMILIES: Record<Family, FamilyInfo> = {
       return { ...plain(problem, `rotated(quadratic(d=${d}, κ=100), seed 1), x0 = 1`, 0), x0: () => new Float32Array(d).fill(1), fixedStart: true };
     },
   },
-  rosenbrock: { title: 'Rosenbrock', dims: [10, 100, 1000], build: (d) => plain(rosenbrock({ dim: d }), `rosenbrock(d=${d})`, 0) },
+  rosenbrock: { title: 'Rosenbrock', dims: [2, 10, 100, 1000], build: (d) => plain(rosenbrock({ dim: d }), `rosenbrock(d=${d})`, 0) },
   rastrigin: { title: 'Rastrigin', dims: [10, 100, 1000], build: (d) => plain(rastrigin({ dim: d }), `rastrigin(d=${d})`, 0) },
   logisticRegression: {
     title: 'logistic regression',
@@ -88,16 +142,10 @@ export const FAMILIES: Record<Family, FamilyInfo> = {
       return plain(problem, `logisticRegression(d=${d}, n=${LOGISTIC_SAMPLES_PER_DIM * d}, l2=1e-3)`, problem.optimum.value);
     },
   },
-  noisySphere: {
-    title: 'noisy sphere',
-    dims: [10, 100, 1000],
-    build: (d) => {
-      const inner = sphere({ dim: d });
-      const sd = (NOISE_FRACTION * d) / 3;
-      const problem = noisy(inner, sd);
-      return { ...plain(problem, `noisy(sphere(d=${d}), sd=${+sd.toPrecision(3)})`, 0), truth: (x) => inner.value(x) };
-    },
-  },
+  noisySphere: { title: 'noisy sphere (common random numbers)', dims: [10, 100, 1000], build: (d) => noisySphere(d, 'crn') },
+  noisySphereFresh: { title: 'noisy sphere (fresh noise per query)', dims: [10, 100, 1000], build: (d) => noisySphere(d, 'fresh') },
+  noisyRotatedQuadratic: { title: 'noisy rotated quadratic (common random numbers)', dims: [100], build: (d) => noisyRotated(d, 'crn') },
+  noisyRotatedQuadraticFresh: { title: 'noisy rotated quadratic (fresh noise per query)', dims: [100], build: (d) => noisyRotated(d, 'fresh') },
   lowRankMatrix: {
     title: 'low-rank matrix',
     dims: [100, 1000],
@@ -123,8 +171,8 @@ export function instance(family: Family, d: number): Instance {
 
 /** One run of the suite. */
 export interface Task {
-  readonly kind: 'zeroth' | 'scipy';
-  /** Registry key, or the SciPy method name. */
+  readonly kind: 'zeroth' | 'peer';
+  /** Registry key, or the peer method name (bench/peers/peerMethods.ts). */
   readonly method: string;
   readonly family: Family;
   /** Nominal dimension (10, 100, 1000). */
@@ -161,38 +209,67 @@ export const acceptanceBudget = (method: string): number => ((FAST_ACCEPTANCE as
 /** The modes of the suite. */
 export type Mode = 'quick' | 'full';
 
+/** Methods whose runs on the d = 1000 rotated quadratic get 20,000 queries (the others 5,000). */
+export const LONG_D1000 = ['subspaceTrustRegion'] as const;
+
 /** Query budget of a cell. */
-export function budgetOf(mode: Mode, family: Family, d: number): number {
-  if (mode === 'quick') return d <= 10 ? 2_000 : family === 'logisticRegression' ? 5_000 : 10_000;
+export function budgetOf(mode: Mode, family: Family, d: number, method = ''): number {
+  const noisyRotated = family === 'noisyRotatedQuadratic' || family === 'noisyRotatedQuadraticFresh';
+  if (mode === 'quick') {
+    if (noisyRotated) return 2_000;
+    return d <= 10 ? 2_000 : family === 'logisticRegression' ? 5_000 : 10_000;
+  }
+  if (noisyRotated) return 20_000;
   if (d <= 10) return 5_000;
   if (d <= 100) return 50_000;
   // d = 1000: an evaluation of the rotated quadratic costs ~4.5 ms here (a rotation of 10⁶ flops), so its
-  // budget is 5,000 queries (~25 s per run); the O(d) problems get 50,000 (50 queries per dimension).
-  return family === 'rotatedQuadratic' ? 5_000 : 50_000;
+  // budget is 5,000 queries (~25 s per run) — 20,000 for the methods held to the d = 1000 target and for the
+  // peers, which stop at their time limit; the O(d) problems get 50,000 (50 queries per dimension).
+  if (family === 'rotatedQuadratic') return (LONG_D1000 as readonly string[]).includes(method) || PEER_METHODS.some((p) => p.name === method) ? 20_000 : 5_000;
+  return 50_000;
 }
 
-/** Every task of a mode. `methods` defaults to the whole registry; `scipy` false leaves the peers out. */
-export function suiteTasks(mode: Mode, options: { methods?: readonly string[]; scipy?: boolean; families?: readonly Family[] } = {}): Task[] {
+/** The peers of a mode that accept this dimension. */
+export function peersFor(mode: Mode, d: number, available: (m: PeerMethod) => boolean): PeerMethod[] {
+  return PEER_METHODS.filter((m) => available(m) && d >= m.minDim && (mode === 'full' || (QUICK_PEERS as readonly string[]).includes(m.name)));
+}
+
+/**
+ * Every task of a mode. `methods` defaults to the whole registry; `peers` decides which peer methods can run
+ * (default: none).
+ */
+export function suiteTasks(
+  mode: Mode,
+  options: { methods?: readonly string[]; peers?: (m: PeerMethod) => boolean; families?: readonly Family[]; dims?: readonly number[] } = {},
+): Task[] {
   const methods = options.methods ?? registryMethods();
   const tasks: Task[] = [];
-  for (const family of options.families ?? FAMILY_NAMES) {
+  for (const family of options.families ?? FAMILY_NAMES.filter((f) => mode === 'full' || !FULL_ONLY.includes(f))) {
     for (const d of FAMILIES[family].dims) {
       if (mode === 'quick' && d > 100) continue;
-      // The acceptance cells get 5 seeds in both modes; quick mode stops the rotated-quadratic runs at the target.
+      if (options.dims !== undefined && !options.dims.includes(d)) continue;
+      // The acceptance and target cells get 5 seeds in both modes; quick mode stops the rotated-quadratic runs at the target.
+      // The acceptance cells (both modes) and, in full mode, the query-efficiency target cells.
       const acceptanceCell = d === 100 && (family === 'rotatedQuadratic' || family === 'lowRankMatrix');
+      const targetCell =
+        acceptanceCell ||
+        (d === 100 && (family === 'sphere' || family === 'logisticRegression')) ||
+        family === 'noisyRotatedQuadraticFresh' ||
+        (family === 'rosenbrock' && d <= 10) ||
+        (family === 'logisticRegression' && d === 10) ||
+        (family === 'rotatedQuadratic' && d === 10);
       const seeds = mode === 'full' || acceptanceCell ? [1, 2, 3, 4, 5] : [1, 2, 3];
+      const peers = peersFor(mode, d, options.peers ?? (() => false));
       for (const seed of seeds) {
         for (const method of methods) {
-          let budget = budgetOf(mode, family, d);
+          let budget = budgetOf(mode, family, d, method);
           if (mode === 'quick' && family === 'rotatedQuadratic' && d === 100) budget = acceptanceBudget(method);
           tasks.push({ kind: 'zeroth', method, family, d, seed, budget, stopAtTarget: mode === 'quick' && family === 'rotatedQuadratic' && d === 100 });
         }
-        // The SciPy peers pay O(d²) or more per iteration (COBYLA most): one seed at d = 100 in quick mode and
-        // at d = 1000 in full mode.
-        if (options.scipy !== false && (seed === 1 || d <= 10 || (mode === 'full' && d <= 100))) {
-          for (const method of SCIPY_METHODS) {
-            tasks.push({ kind: 'scipy', method, family, d, seed, budget: budgetOf(mode, family, d), stopAtTarget: false });
-          }
+        // The peers pay O(d²) or more per iteration (COBYLA most): one seed at d = 100 in quick mode and at
+        // d = 1000 in full mode, except on the target cells.
+        if (seed === 1 || d <= 10 || (mode === 'full' && (targetCell || d <= 100))) {
+          for (const m of peers) tasks.push({ kind: 'peer', method: m.name, family, d, seed, budget: budgetOf(mode, family, d, m.name), stopAtTarget: false });
         }
       }
     }

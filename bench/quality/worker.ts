@@ -1,6 +1,6 @@
 /**
  * A child process of the quality benchmark's pool: runs the tasks the parent sends (zeroth runs in-process,
- * SciPy runs through one long-lived python3 peer) and sends back their records.
+ * peer runs through one long-lived python3 process) and sends back their records.
  */
 import { closePeer, runTask, type ResultMessage, type TaskMessage } from './pool.js';
 

@@ -43,11 +43,13 @@ Options of tune:
   --redis URL             evaluate on the workers of a Redis queue instead (zeroth worker), e.g. redis://127.0.0.1:6379
   --queue NAME            the queue's name, with --redis (default zeroth)
   --seed N                run seed, uint32 (default 0): the run is a pure function of it
-  --estimator NAME        a value or ranking estimator of zeroth/estimators (default spsa)
-  --sigma S               perturbation radius in standardized units, where each range is [-1, 1] (default 0.1)
+  --estimator NAME        a value or ranking estimator of zeroth/estimators (default subspaceTrustRegion:
+                          a model-based trust region in the box [-1, 1]^dim, no learning rate to set)
+  --sigma S               perturbation radius in standardized units, where each range is [-1, 1] (default 0.1);
+                          for subspaceTrustRegion its initial trust radius (default 0.5)
   --num-probes Q          directions per step, for estimators that take numProbes
   --estimator-options J   more estimator options as a JSON object (unknown keys are refused)
-  --optimizer adam|sgd    the step rule (default adam)
+  --optimizer adam|sgd|none  the step rule (default none for subspaceTrustRegion, which takes its own steps; else adam)
   --lr LR                 its learning rate, in standardized units (default 0.05); estimators that take their
                           own step (zoSgdCons) use it as theirs
   --re-evaluate R         evaluate the iterate R times every --re-evaluate-every steps and at the end

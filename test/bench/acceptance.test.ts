@@ -34,8 +34,8 @@ const results: QualityResults = {
     node: '',
     cpus: 2,
     workers: 2,
-    limits: { zerothS: 1, scipyS: 1 },
-    scipy: { available: false, message: '' },
+    limits: { zerothS: 1, peerS: 1 },
+    peers: { message: '', methods: [] },
     estimators: [
       { name: 'spsa', description: '', response: 'values' },
       { name: 'zoSgdSign', description: '', response: 'values' },

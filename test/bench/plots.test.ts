@@ -6,7 +6,7 @@ test('the vega-lite suboptimality plot renders to a non-empty <svg> headless', a
     'sphere: relative suboptimality vs queries',
     [
       { name: 'spsa', group: 'zeroth', curve: { queries: [0, 10, 100, 1000], subopt: [1, 0.5, 0.01, 1e-4] } },
-      { name: 'SciPy Powell', group: 'scipy', curve: { queries: [0, 50, 500], subopt: [1, 0.1, 0] } },
+      { name: 'SciPy Powell', group: 'peer', curve: { queries: [0, 50, 500], subopt: [1, 0.1, 0] } },
     ],
     1e-3,
   );

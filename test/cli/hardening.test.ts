@@ -119,7 +119,7 @@ describe('the zeroth command under signals, bad paths and failing objectives', (
 
   test("a checkpoint of another run is not overwritten without --force; a resume keeps writing its own", async () => {
     const taken = join(dir, 'taken.json');
-    const args = ['tune', '--objective', fast, '--space', spaceFile, '--budget', '20', '--workers', '0', '--no-progress', '--checkpoint', taken];
+    const args = ['tune', '--objective', fast, '--space', spaceFile, '--budget', '20', '--workers', '0', '--no-progress', '--estimator', 'spsa', '--checkpoint', taken];
     expect((await inProcess(args)).code).toBe(0);
     const first = readFileSync(taken, 'utf8');
     const again = await inProcess(args);
@@ -140,7 +140,7 @@ describe('the zeroth command under signals, bad paths and failing objectives', (
   test('bad output paths are refused before the first evaluation; a late write failure still prints the result and exits 1', async () => {
     const marker = join(dir, 'called');
     const marking = file('marking.mjs', `import { writeFileSync } from 'node:fs';\nexport default (x) => { writeFileSync(${JSON.stringify(marker)}, 'x'); return x.a; };\n`);
-    const run = ['tune', '--objective', marking, '--space', spaceFile, '--budget', '20', '--workers', '0', '--no-progress'];
+    const run = ['tune', '--objective', marking, '--space', spaceFile, '--budget', '20', '--workers', '0', '--no-progress', '--estimator', 'spsa'];
     const ck = await inProcess([...run, '--checkpoint', '/nonexistent/dir/ck.json']);
     expect(ck.code).toBe(2);
     expect(ck.stderr).toBe('zeroth: cannot write the checkpoint /nonexistent/dir/ck.json: the folder /nonexistent/dir does not exist\n');
@@ -158,7 +158,7 @@ describe('the zeroth command under signals, bad paths and failing objectives', (
     const doomed = join(dir, 'doomed');
     mkdirSync(doomed);
     const remover = file('remover.mjs', `import { rmSync } from 'node:fs';\nlet n = 0;\nexport default (x) => { if (++n === 10) rmSync(${JSON.stringify(doomed)}, { recursive: true }); return x.a; };\n`);
-    const late = await inProcess(['tune', '--objective', remover, '--space', spaceFile, '--budget', '20', '--workers', '0', '--no-progress', '--checkpoint', join(doomed, 'ck.json')]);
+    const late = await inProcess(['tune', '--objective', remover, '--space', spaceFile, '--budget', '20', '--workers', '0', '--no-progress', '--estimator', 'spsa', '--checkpoint', join(doomed, 'ck.json')]);
     expect(late.code).toBe(1);
     expect(result(late)).toMatchObject({ steps: 9, stoppedBy: { reason: 'queries' } }); // 9 steps + 1 re-evaluation
     expect(late.stderr).toMatch(/^zeroth: could not write the checkpoint .*doomed\/ck\.json: ENOENT[^\n]*\n$/);
@@ -205,9 +205,11 @@ describe('the zeroth command under signals, bad paths and failing objectives', (
   });
 
   test('negative numbers get a range message; unknown estimator options are refused', async () => {
-    const run = ['tune', '--objective', fast, '--space', spaceFile, '--workers', '0'];
+    const run = ['tune', '--objective', fast, '--space', spaceFile, '--workers', '0', '--estimator', 'spsa'];
     const cases: [string[], RegExp][] = [
       [[...run, '--budget', '-3'], /--budget must be an integer ≥ 1, got "-3"/],
+      // The default estimator takes its own steps: a learning rate or step rule for it is a mistake.
+      [['tune', '--objective', fast, '--space', spaceFile, '--workers', '0', '--budget', '10', '--lr', '0.1'], /subspaceTrustRegion takes its own trust-region steps: it has no step rule or learning rate/],
       [[...run, '--budget', '10', '--sigma', '-0.1'], /--sigma must be a number > 0, got "-0\.1"/],
       [[...run, '--budget', '10', '--time', '-2'], /--time must be a number > 0, got "-2"/],
       [[...run, '--budget', '10', '--estimator-options', '{"sigm": 0.1}'], /spsa has no option "sigm"; its options are sigma, distribution, difference, numProbes, commonRandomNumbers/],

@@ -59,7 +59,7 @@ export interface RunSpec {
   readonly space: unknown;
   readonly estimator: string;
   readonly estimatorOptions: Record<string, unknown>;
-  readonly optimizer: 'adam' | 'sgd';
+  readonly optimizer: 'adam' | 'sgd' | 'none';
   readonly lr: number;
   readonly reEvaluate: { every: number; repeats: number } | null;
 }
@@ -92,6 +92,9 @@ export function parseTuneArgs(args: readonly string[]): Flags {
   }
 }
 
+/** The estimator of `zeroth tune` without --estimator: the winner of the tuning suite (bench/tuning). */
+export const DEFAULT_ESTIMATOR = 'subspaceTrustRegion';
+
 /** The run described by the flags of a new run. */
 export async function specFromFlags(o: Flags, run: string): Promise<RunSpec> {
   if (typeof o['objective'] !== 'string') throw new UsageError('give --objective FILE (a module exporting the objective function)');
@@ -106,7 +109,13 @@ export async function specFromFlags(o: Flags, run: string): Promise<RunSpec> {
     throw new UsageError(`space file ${o['space']} is not valid JSON: ${(e as Error).message}`);
   }
   spaceFromJSON(space); // validates, naming the faulty path
-  const options: Record<string, unknown> = { sigma: number('--sigma', str(o, 'sigma') ?? '0.1', Number.MIN_VALUE) };
+  const name = str(o, 'estimator') ?? DEFAULT_ESTIMATOR;
+  const ownSteps = name === DEFAULT_ESTIMATOR;
+  // The default estimator searches the tuner's standardized box itself (--sigma: its initial trust radius); the
+  // others take a perturbation radius.
+  const options: Record<string, unknown> = ownSteps
+    ? { bounds: { lower: -1, upper: 1 }, ...(str(o, 'sigma') === undefined ? {} : { radius: number('--sigma', str(o, 'sigma')!, Number.MIN_VALUE) }) }
+    : { sigma: number('--sigma', str(o, 'sigma') ?? '0.1', Number.MIN_VALUE) };
   if (typeof o['num-probes'] === 'string') options['numProbes'] = integer('--num-probes', o['num-probes'], 1);
   if (typeof o['estimator-options'] === 'string') {
     let extra: unknown;
@@ -118,8 +127,11 @@ export async function specFromFlags(o: Flags, run: string): Promise<RunSpec> {
     if (extra === null || typeof extra !== 'object' || Array.isArray(extra)) throw new UsageError('--estimator-options must be a JSON object');
     Object.assign(options, extra);
   }
-  const name = str(o, 'estimator') ?? 'spsa';
   const entry = await registryEntry(name);
+  const optimizer = oneOf('--optimizer', str(o, 'optimizer') ?? (ownSteps ? 'none' : 'adam'), ['adam', 'sgd', 'none'] as const);
+  if (ownSteps && (optimizer !== 'none' || str(o, 'lr') !== undefined)) {
+    throw new UsageError(`${DEFAULT_ESTIMATOR} takes its own trust-region steps: it has no step rule or learning rate (drop --optimizer and --lr, or pick another --estimator)`);
+  }
   const lr = number('--lr', str(o, 'lr') ?? '0.05', Number.MIN_VALUE);
   const ranking = entry.response === 'ranking';
   const repeats = integer('--re-evaluate', str(o, 're-evaluate') ?? (ranking ? '0' : '1'), 0);
@@ -136,7 +148,7 @@ export async function specFromFlags(o: Flags, run: string): Promise<RunSpec> {
     space,
     estimator: name,
     estimatorOptions: options,
-    optimizer: oneOf('--optimizer', str(o, 'optimizer') ?? 'adam', ['adam', 'sgd'] as const),
+    optimizer,
     lr,
     reEvaluate: repeats === 0 ? null : { every, repeats },
   };

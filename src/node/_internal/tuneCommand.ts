@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { patience, targetValue, tolerance, type Stopper } from '../../stoppers.js';
 import { adam } from '../../transform/aliases/adam.js';
 import { sgd } from '../../transform/aliases/sgd.js';
+import { identity } from '../../transform/identity.js';
 import type { Transform } from '../../transform/transform.js';
 import { createTuner } from '../../tuner/createTuner.js';
 import { inlineExecutor, type Executor } from '../../tuner/executor.js';
@@ -72,7 +73,8 @@ async function run(args: readonly string[], help: string, signal: AbortSignal, s
 
   const space = spaceFromJSON(spec.space);
   const estimator = await buildEstimator(spec);
-  const update: Transform<unknown> = spec.optimizer === 'adam' ? (adam(spec.lr) as Transform<unknown>) : (sgd(spec.lr) as Transform<unknown>);
+  const update: Transform<unknown> =
+    spec.optimizer === 'none' ? (identity() as Transform<unknown>) : spec.optimizer === 'adam' ? (adam(spec.lr) as Transform<unknown>) : (sgd(spec.lr) as Transform<unknown>);
   const reEvaluate = spec.reEvaluate ?? undefined;
   const tuner: Tuner<X> =
     resumeText === undefined
