@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { importDistributed } from './_internal/importDistributed.js';
 
 /** Help of `zeroth worker`. */
 export const WORKER_HELP = `Usage:
@@ -63,7 +64,7 @@ export async function workerCommand(args: readonly string[], usage: (message: st
   };
   const concurrency = count('--concurrency', values.concurrency, 1, 1);
   const lockMs = count('--lock-ms', values['lock-ms'], 30_000, 100);
-  const { startWorker } = await import('../distributed/startWorker.js');
+  const { startWorker } = await importDistributed(() => import('../distributed/startWorker.js'), 'zeroth worker', usage);
   const worker = startWorker({
     redis: values.redis,
     queue: values.queue,

@@ -66,23 +66,34 @@ afterAll(async () => {
 });
 
 /**
- * Kills a random worker of `workers` (SIGKILL) `everyMs` after the previous replacement is serving, and starts a
- * replacement, until stopped; then kills them all. Waiting for the replacement keeps a slow start-up on a busy
- * machine from leaving no worker at all.
+ * Kills a random serving worker of `workers` (SIGKILL) every `everyMs` and starts a replacement, until stopped;
+ * then kills them all. Only a worker that has said it serves is killed, and never the last one serving, so a
+ * slow start-up on a busy machine cannot leave no worker at all. `overlap: false` waits for each replacement
+ * to serve before the next wait begins (one worker down at a time); `overlap: true` does not, so the number of
+ * kills follows the run's length rather than the replacements' start-up time.
  */
-function killer(workers: ZerothProcess[], start: () => ZerothProcess, everyMs: number, seed: number): { stop(): Promise<number> } {
+function killer(workers: ZerothProcess[], start: () => ZerothProcess, everyMs: number, seed: number, overlap: boolean): { stop(): Promise<number> } {
   const random = lcg(seed);
+  const serving = workers.map(() => true);
   let kills = 0;
   let running = true;
   const loop = (async () => {
     while (running) {
       await new Promise((r) => setTimeout(r, everyMs));
       if (!running) break;
-      const i = Math.floor(random() * workers.length);
+      const ready = serving.flatMap((s, i) => (s ? [i] : []));
+      if (ready.length < 2) continue;
+      const i = ready[Math.floor(random() * ready.length)]!;
+      serving[i] = false;
       await workers[i]!.kill('SIGKILL');
       kills++;
-      workers[i] = start();
-      await workers[i]!.waitFor(/serving queue/, 60_000).catch(() => undefined);
+      const replacement = start();
+      workers[i] = replacement;
+      const up = replacement.waitFor(/serving queue/, 60_000).then(
+        () => (serving[i] = workers[i] === replacement),
+        () => undefined,
+      );
+      if (!overlap) await up;
     }
   })();
   const handle = {
@@ -109,7 +120,7 @@ describe('worker processes that die', () => {
     const workers = [start(), start(), start()];
     await Promise.all(workers.map((w) => w.waitFor(/serving queue/)));
     const executor = await bullmqExecutor<X>({ redis: url, queue, concurrency: 8 });
-    const kill = killer(workers, start, 1000, 2024);
+    const kill = killer(workers, start, 1500, 2024, true);
     const told = new Map<number, number>();
     let result;
     let kills = 0;
@@ -163,7 +174,7 @@ describe('worker processes that die', () => {
     await Promise.all(workers.map((w) => w.waitFor(/serving queue/)));
     const seedLog = createSeedLog(layout);
     const oracle = await distributedOracle({ redis: url, queue, shards, seedLog, transport });
-    const kill = killer(workers, start, 500, 7);
+    const kill = killer(workers, start, 500, 7, false);
     let remote: Float32Array;
     let kills = 0;
     try {

@@ -77,6 +77,23 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('the packed tarball in an empty consumer project', () => {
+  test('BullMQ and ioredis are optional peers: zeroth worker and tune --redis name them until they are installed', async () => {
+    for (const name of ['bullmq', 'ioredis']) {
+      expect(pkg.peerDependenciesMeta?.[name]?.optional).toBe(true);
+      expect(existsSync(join(consumer, 'node_modules', name, 'package.json'))).toBe(false);
+    }
+    writeFileSync(join(consumer, 'objective.mjs'), 'export default (x) => x.lr ** 2;\n');
+    writeFileSync(join(consumer, 'space.json'), JSON.stringify({ lr: { type: 'float', low: -1, high: 1 } }));
+    const zeroth = join(consumer, 'node_modules/.bin/zeroth');
+    const worker = await run(zeroth, ['worker', '--redis', 'redis://127.0.0.1:9', '--queue', 'q', '--objective', 'objective.mjs'], consumer, 60_000);
+    const tune = await run(zeroth, ['tune', '--objective', 'objective.mjs', '--space', 'space.json', '--budget', '4', '--redis', 'redis://127.0.0.1:9'], consumer, 60_000);
+    for (const r of [worker, tune]) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/optional peer dependencies of zeroth that are not installed here: npm install bullmq@6\.7\.0 ioredis@5\.11\.1/);
+    }
+    ok(await run(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', 'bullmq@6.7.0', 'ioredis@5.11.1'], consumer), 'npm install bullmq ioredis');
+  });
+
   test('plain Node ESM imports zeroth, zeroth/estimators, zeroth/problems, zeroth/testing, zeroth/node and zeroth/distributed, and they work', async () => {
     writeFileSync(
       join(consumer, 'check.mjs'),

@@ -17,6 +17,7 @@ import { workerPoolExecutor } from '../tunerPool.js';
 import { progressBar } from '../tunerProgress.js';
 import { checkpointFile, type CheckpointFile } from './cliCheckpoint.js';
 import { buildEstimator, integer, number, oneOf, parseTuneArgs, readText, specFromCheckpoint, specFromFlags, str, UsageError, type RunSpec } from './cliOptions.js';
+import { importDistributed } from './importDistributed.js';
 
 type X = Record<string, unknown>;
 
@@ -184,7 +185,7 @@ async function prepareExecutor(spec: RunSpec, workers: number, signal: AbortSign
   if (queue !== undefined && redis === undefined) throw new UsageError('--queue needs --redis URL');
   if (redis !== undefined) {
     // Workers on a Redis queue (zeroth worker); the run id keeps a resumed run's jobs and results.
-    const { bullmqExecutor } = await import('../../distributed/bullmqExecutor.js');
+    const { bullmqExecutor } = await importDistributed(() => import('../../distributed/bullmqExecutor.js'), 'zeroth tune --redis', (m) => new UsageError(m));
     return untilAborted(bullmqExecutor<X>({ redis, queue: queue ?? 'zeroth', ...(spec.run === undefined ? {} : { run: spec.run }) }), signal);
   }
   if (workers === 0) {
