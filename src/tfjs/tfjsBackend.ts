@@ -58,7 +58,9 @@ let copies = 0;
  * blocks are handled by the `host` backend. No operation leaves a tensor behind.
  *
  * Cost (tfjs-wasm, one thread): a Gaussian pass ≈ 2.6–3 ns per parameter, Rademacher ≈ 0.5; no extra memory
- * beyond about 400 KiB of scratch on tfjs's heap, taken once.
+ * beyond about 400 KiB of scratch on tfjs's heap, taken once by {@link tfjsParams} (make the parameters before the
+ * model's first forward pass: then the repacked weights land where the dropped ones were, and a MeZO step's peak
+ * stays at inference's). Writes allocate nothing on tfjs's heap.
  *
  * @example
  * ```ts

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { InvalidInput } from '../errors.js';
 import type { Block } from '../types.js';
 import { exclusiveStorageOf } from './_internal/storage.js';
-import { heapView, invalidateDerived } from './_internal/tfjsWasm.js';
+import { heapView, invalidateDerived, wasmEnvOf } from './_internal/tfjsWasm.js';
 
 /** A tfjs-layers weight, as `model.weights` lists them (structural: tfjs-layers need not be imported). */
 export interface LayerVariableLike {
@@ -69,6 +69,9 @@ export interface TfjsParamsOptions {
  * and shaped as in the model, in `model.weights` order. The blocks *are* the variables — nothing is copied: an
  * optimizer with the `tfjs` backend perturbs and updates them in place, and the model sees every change.
  *
+ * On tfjs-wasm it also takes the `tfjs` backend's scratch memory (about 400 KiB of tfjs's heap) now, so call it
+ * before the model's first forward pass: the heap layout then stays the one of inference across writes.
+ *
  * Layer names that tfjs makes up (`dense_Dense3`) depend on how many layers the process created before; name your
  * layers when the names matter (a seed log is checked against them).
  *
@@ -107,7 +110,9 @@ export function tfjsParams(source: ModelLike | readonly tf.Variable[], options: 
     if (names.has(name)) throw new InvalidInput(`block "${name}"`, 'the name appears twice', 'Give every variable its own name.');
     names.add(name);
     const block = new TfjsBlock(v, name);
-    exclusiveStorageOf(v, name); // checks it is live and float32; owns its buffer from here on
+    const s = exclusiveStorageOf(v, name); // checks it is live and float32; owns its buffer from here on
+    // zeroth's scratch on tfjs-wasm's heap is taken now, not at the first write: see wasmEnvOf.
+    if (s.kind === 'wasm') wasmEnvOf(s.backend);
     return block;
   });
 }

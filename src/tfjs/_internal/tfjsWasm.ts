@@ -11,7 +11,15 @@ import type { TfWasmBackend } from './storage.js';
 
 const envs = new WeakMap<TfWasmBackend, WasmEnv>();
 
-/** The kernels and scratch memory for one tfjs-wasm backend (created once, about 400 KiB of its heap). */
+/**
+ * The kernels and scratch memory for one tfjs-wasm backend (created once, about 400 KiB of its heap).
+ *
+ * tfjsParams creates it, before the model's first forward pass: taken later (at the first write), it is carved
+ * out of the free space the forward pass keeps for its activations. tfjs-wasm's allocator (emmalloc) then puts the
+ * next forward's activations into the holes that the dropped packed weights leave (the smallest free region that
+ * fits), and one repacked layer no longer fits where it was: the heap grows by one packed layer (64 MB for a
+ * 4096×4096 dense layer) for good. Writes themselves allocate nothing on tfjs's heap.
+ */
 export function wasmEnvOf(be: TfWasmBackend): WasmEnv {
   let env = envs.get(be);
   if (env === undefined) {
