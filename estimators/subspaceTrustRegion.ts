@@ -95,12 +95,13 @@ const NOISE = 1;
  * best point, evaluated again before ρ would shrink, gives a different value. Interpolating noisy values is
  * then over: the estimator goes on from the best point in its gradient mode with central differences
  * (f(x + h eᵢ) − f(x − h eᵢ)) / 2h, whose noise error σ/(√2 h) falls as h grows while their error on a
- * quadratic is zero — so h is as large as the model is trusted, h = max(Δ, h_σ), and never below the noise
- * radius h_σ = √(√6 σ / (ε c)) at which the central second difference measures the curvature c along the
+ * quadratic is zero — so h is as large as the model is trusted, h = max(Δ, h_σ), not below the noise
+ * radius h_σ = √(√6 σ / (ε c)) (unless capped, see below) at which the central second difference measures the curvature c along the
  * gradient to ε = 1 %. σ is estimated from the best point evaluated again before every gradient (its
  * value is the mean of those evaluations), Δ does not shrink for trial values within the noise of the
  * model's prediction, and a third-order check (the central difference along the gradient against the
- * gradient's own slope, corrected for its noise) caps h where f is not quadratic at that scale. With common
+ * gradient's own slope, corrected for its noise) caps h where f is not quadratic at that scale; with `bounds`, h
+ * and the first radius are at most a quarter of the narrowest range (probes are kept in the box). With common
  * random numbers one key serves the whole run, the function is consistent and none of this happens.
  *
  * Cost per query: O(d p) to place the point, O((m + p)²) for the model update (with m = 2p + 1: about

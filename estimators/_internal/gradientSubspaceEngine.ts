@@ -102,6 +102,8 @@ export interface GradientState {
   readonly hNoise: number;
   /** Cap of the difference step once f was found not quadratic at its scale (0: none). */
   readonly hMax: number;
+  /** Largest difference step and initial radius under noise with bounds: a quarter of the narrowest range (0: no bounds). */
+  readonly hBox: number;
   readonly fPlus: number;
   readonly hPlus: number;
 }
@@ -149,6 +151,7 @@ export function gradientInitial(x0: Float64Array, config: GradientConfig): Gradi
     fxCount: 1,
     hNoise: 0,
     hMax: 0,
+    hBox: 0,
     fPlus: 0,
     hPlus: 0,
   };
@@ -166,7 +169,12 @@ export function gradientNoisyInitial(
   config: GradientConfig,
 ): GradientState {
   const s = gradientInitial(x, config);
-  return startDifferences({ ...s, fx, fopt: fx, ...noise, delta, steps: 1 });
+  let hBox = 0;
+  if (config.lower !== undefined && config.upper !== undefined) {
+    hBox = Infinity;
+    for (let i = 0; i < x.length; i++) hBox = Math.min(hBox, 0.25 * (config.upper[i]! - config.lower[i]!));
+  }
+  return startDifferences({ ...s, fx, fopt: fx, ...noise, hBox, delta: hBox > 0 ? Math.min(delta, hBox) : delta, steps: 1 });
 }
 
 /** The noise sd estimated from repeated evaluations (0 in the exact mode). */
@@ -292,10 +300,11 @@ function startDifferences(s: GradientState): GradientState {
   return differencesFrom(s);
 }
 
-/** Under noise: h = max(Δ, h_σ), at most the cap found by the third-order check. */
+/** Under noise: h = max(Δ, h_σ), at most the cap found by the third-order check and a quarter of the box. */
 function differenceScale(s: GradientState): number {
-  const h = Math.max(s.delta, s.hNoise);
-  return s.hMax > 0 ? Math.min(h, s.hMax) : h;
+  let h = Math.max(s.delta, s.hNoise);
+  if (s.hMax > 0) h = Math.min(h, s.hMax);
+  return s.hBox > 0 ? Math.min(h, s.hBox) : h;
 }
 
 function differencesFrom(s: GradientState): GradientState {

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { GradientState, SubspaceTrustRegionState } from '../../estimators/subspaceTrustRegion.js';
 import { subspaceTrustRegion } from '../../estimators/subspaceTrustRegion.js';
 import { quadratic } from '../../problems/quadratic.js';
+import { minimize } from '../../src/minimize.js';
 import { rotated } from '../../problems/wrappers/rotated.js';
 import { noisy } from '../../problems/wrappers/noisy.js';
 import { cpuBackend } from '../../src/backend/cpuBackend.js';
@@ -81,5 +82,25 @@ describe('subspaceTrustRegion under noise', () => {
     const capped = r.states.some((s) => s.mode === 'gradient' && s.hMax > 0);
     expect(capped).toBe(true);
     expect(truthOf(r.x)).toBeLessThan(0.1 * truthOf(start));
+  });
+
+  test('fresh noise with bounds (the box [−1, 1] of the tuner): every query inside the box, difference steps at most a quarter of it; f − f* below 1 % of f(x0) within 500 queries', async () => {
+    const q = rotated(quadratic({ dim: 5, condition: 10 }), 3);
+    const centre = Float32Array.from({ length: 5 }, (_, i) => 0.3 * Math.cos(i));
+    const truth = (x: Float32Array): number => q.value(Float32Array.from(x, (v, i) => v - centre[i]!));
+    const start = new Float32Array(5).fill(-0.8);
+    const noise = noisy(quadratic({ dim: 1 }), 0.01 * truth(start));
+    let calls = 0;
+    let outside = 0;
+    const r = await minimize(
+      (x) => {
+        if (x.some((v) => v < -1 || v > 1)) outside++;
+        return truth(x) + noise.noiseAt((7919 + ++calls * 104729) >>> 0);
+      },
+      start,
+      { estimator: subspaceTrustRegion({ bounds: { lower: -1, upper: 1 } }), update: identity(), budget: { queries: 500 }, seed: 1, evaluateFinal: false },
+    );
+    expect(outside).toBe(0);
+    expect(truth(r.x) / truth(start)).toBeLessThan(1e-2);
   });
 });
