@@ -4,7 +4,7 @@ import { derivedSeed } from '../src/rng/derivedSeed.js';
 import type { Direction, Params, ProbeBatch, Responses, Update } from '../src/types.js';
 import { recordOptions } from '../src/_internal/recordOptions.js';
 import { integerAtLeast, positive } from '../src/validate.js';
-import { differenceStep, gradientAdvance, gradientInitial, gradientTarget, type GradientConfig, type GradientState } from './_internal/gradientSubspaceEngine.js';
+import { differenceStep, gradientAdvance, gradientInitial, gradientNoisyInitial, gradientTarget, type GradientConfig, type GradientState } from './_internal/gradientSubspaceEngine.js';
 import { advance, bestS, fullPoint, initialState, type EngineConfig } from './_internal/trustRegionEngine.js';
 import type { InterpolationState } from './_internal/trustRegionState.js';
 
@@ -90,6 +90,19 @@ const NOISE = 1;
  * first model step). With p < d, a subspace spanned by the progress of the last `memory` subspaces and fresh
  * seeded Gaussian directions is drawn whenever ρ would shrink in the current one, and its model starts from
  * the previous model's curvature on the kept directions.
+ *
+ * Noisy evaluations (a fresh noise draw per query, or an oracle that ignores the noise key) are found when the
+ * best point, evaluated again before ρ would shrink, gives a different value. Interpolating noisy values is
+ * then over: the estimator goes on from the best point in its gradient mode with central differences
+ * (f(x + h eᵢ) − f(x − h eᵢ)) / 2h, whose noise error σ/(√2 h) falls as h grows while their error on a
+ * quadratic is zero — so h is as large as the model is trusted, h = max(Δ, h_σ), not below the noise
+ * radius h_σ = √(√6 σ / (ε c)) (unless capped, see below) at which the central second difference measures the curvature c along the
+ * gradient to ε = 1 %. σ is estimated from the best point evaluated again before every gradient (its
+ * value is the mean of those evaluations), Δ does not shrink for trial values within the noise of the
+ * model's prediction, and a third-order check (the central difference along the gradient against the
+ * gradient's own slope, corrected for its noise) caps h where f is not quadratic at that scale; with `bounds`, h
+ * and the first radius are at most a quarter of the narrowest range (probes are kept in the box). With common
+ * random numbers one key serves the whole run, the function is consistent and none of this happens.
  *
  * Cost per query: O(d p) to place the point, O((m + p)²) for the model update (with m = 2p + 1: about
  * 9p² + 6dp flops); a subspace switch or a shift of the model's base O((m + p)³). Memory: the KKT inverse,
@@ -217,7 +230,7 @@ export function subspaceTrustRegion(options: SubspaceTrustRegionOptions = {}): E
         const d = probe.direction;
         const coordinate = d.kind === 'coordinate' ? Math.fround(params[d.block]!.data[d.index]! + probe.scale) : state.pending.kind === 'difference' ? pointOf(params, probe)[state.index]! : NaN;
         const next = gradientAdvance({ ...state, ...first }, f, () => pointOf(params, probe), coordinate, gradientConfigFor(state.dim));
-        const moved = state.pending.kind === 'centre' || next.fopt < state.fopt;
+        const moved = state.pending.kind === 'centre' || next.x !== state.x;
         return { state: next, update: moved ? moveTo(params, next.x) : STAY, value: next.fopt, final: true };
       }
       // A probe shortened by the caller (the tuner's box) was evaluated part of the way from x_opt.
@@ -227,6 +240,13 @@ export function subspaceTrustRegion(options: SubspaceTrustRegionOptions = {}): E
         s = Float64Array.from(s, (v, k) => sopt[k]! + probe.scale * (v - sopt[k]!));
       }
       const next = advance({ ...state, ...first }, f, configFor(state.dim), s, pointOf(params, probe));
+      if (next.noisy && !state.noisy) {
+        // Noisy evaluations: on with central differences at a radius above the noise (gradient mode).
+        const x = next.bestPoint;
+        const noise = { fxCount: 2, noiseSum: next.noiseStats[0]!, noiseCount: next.noiseStats[1]! };
+        const g = { ...gradientNoisyInitial(x, next.fopt, noise, next.rho, gradientConfigFor(state.dim)), seed: next.seed, noiseKey: next.noiseKey, steps: next.steps };
+        return { state: g, update: moveTo(params, x), value: g.fopt, final: true };
+      }
       const moved = next.hasGlobal && (!state.hasGlobal || next.globalBest < state.globalBest);
       return { state: next, update: moved ? moveTo(params, next.globalPoint) : STAY, value: next.globalBest, final: true };
     },

@@ -9,6 +9,18 @@
  * quadratic the step minimises f over x + span{ĝ, s₁ … s_{p−1}} — conjugate gradients' subspace — so it
  * needs about as many iterations as CG.
  *
+ * Noisy evaluations (the interpolation mode switches here once it found them): the gradient is taken by
+ * central differences, (f(x + h eᵢ) − f(x − h eᵢ)) / 2h — exact on quadratics whatever h, so the step can
+ * be as large as the model is trusted — and h = max(Δ, h_σ) never shrinks below the noise radius
+ * h_σ = √(√6 σ / (ε c)), where the central second difference along ĝ (two probes at ±h) measures the
+ * curvature c to a relative accuracy ε = 1 % against noise of sd σ. The centre is evaluated again before
+ * each gradient: the mean of its evaluations is f(x) and their spread estimates σ. A trial whose value differs
+ * from the model's prediction by less than the noise (3·√2·σ) does not shrink Δ (Δ ≥ h_σ), and a rejected
+ * trial asks for a new gradient (fresh noise) instead of refitting the model to a noisy value. A third-order
+ * check caps h at half its value when the central difference along ĝ and ĝ's own slope disagree by more
+ * than their noise (f is not quadratic at that scale), and relaxes the cap again while they agree.
+ * Under noise an iteration costs 2d + 4 queries (the repeat, 2d differences, two curvature probes, a trial).
+ *
  * Cost per query O(1) for the difference probes and O(d p + p³) per iteration (d + 2 queries): O(p) per
  * query on average. Memory: 2(p − 1) vectors of d float64 (steps and secants) and the gradient.
  *
@@ -26,7 +38,12 @@ export interface GradientConfig {
   readonly upper: Float64Array | undefined;
 }
 
-export type GradientPendingKind = 'centre' | 'difference' | 'curvature' | 'trial';
+export type GradientPendingKind = 'centre' | 'repeat' | 'difference' | 'curvature' | 'trial';
+
+/** Relative accuracy of the curvature along ĝ that sets the noise radius h_σ. */
+const CURVATURE_ACCURACY = 1 / 100;
+/** Differences from the model within this many noise sds (of a difference of two values) are noise. */
+const NOISE_BAND = 3;
 
 /** State of the gradient-subspace mode: plain data. */
 export interface GradientState {
@@ -74,6 +91,21 @@ export interface GradientState {
   readonly pending: { readonly kind: GradientPendingKind; readonly s: Float64Array; readonly predicted: number; readonly t: number };
   /** Steps taken (queries answered). */
   readonly steps: number;
+  /**
+   * Noise: Σ of squared deviations of repeated evaluations and their degrees of freedom (0: evaluations are
+   * taken as exact, forward differences); the evaluations averaged in `fx`; the noise radius h_σ; and f at
+   * x + h⁺ (with the realised step h⁺) waiting for its central partner.
+   */
+  readonly noiseSum: number;
+  readonly noiseCount: number;
+  readonly fxCount: number;
+  readonly hNoise: number;
+  /** Cap of the difference step once f was found not quadratic at its scale (0: none). */
+  readonly hMax: number;
+  /** Largest difference step and initial radius under noise with bounds: a quarter of the narrowest range (0: no bounds). */
+  readonly hBox: number;
+  readonly fPlus: number;
+  readonly hPlus: number;
 }
 
 export function gradientInitial(x0: Float64Array, config: GradientConfig): GradientState {
@@ -114,13 +146,53 @@ export function gradientInitial(x0: Float64Array, config: GradientConfig): Gradi
     bq: null,
     pending: { kind: 'centre', s: new Float64Array(0), predicted: 0, t: 0 },
     steps: 0,
+    noiseSum: 0,
+    noiseCount: 0,
+    fxCount: 1,
+    hNoise: 0,
+    hMax: 0,
+    hBox: 0,
+    fPlus: 0,
+    hPlus: 0,
   };
+}
+
+/**
+ * The gradient mode for noisy evaluations, started at x (float32 values) whose value fx is the mean of
+ * `fxCount` evaluations; `noiseSum` / `noiseCount` estimate σ²; `delta` is the initial trust radius.
+ */
+export function gradientNoisyInitial(
+  x: Float64Array,
+  fx: number,
+  noise: { readonly fxCount: number; readonly noiseSum: number; readonly noiseCount: number },
+  delta: number,
+  config: GradientConfig,
+): GradientState {
+  const s = gradientInitial(x, config);
+  let hBox = 0;
+  if (config.lower !== undefined && config.upper !== undefined) {
+    hBox = Infinity;
+    for (let i = 0; i < x.length; i++) hBox = Math.min(hBox, 0.25 * (config.upper[i]! - config.lower[i]!));
+  }
+  return startDifferences({ ...s, fx, fopt: fx, ...noise, hBox, delta: hBox > 0 ? Math.min(delta, hBox) : delta, steps: 1 });
+}
+
+/** The noise sd estimated from repeated evaluations (0 in the exact mode). */
+export function gradientNoiseSd(state: GradientState): number {
+  return state.noiseCount > 0 ? Math.sqrt(state.noiseSum / state.noiseCount) : 0;
 }
 
 /** The signed difference step for coordinate i (towards the inside of the box). */
 export function differenceStep(state: GradientState, i: number, config: GradientConfig): number {
   const x = state.x[i]!;
   let h = state.h;
+  if (state.noiseCount > 0) {
+    // Central differences: +h then −h, each shortened at the box.
+    const minus = state.pending.t < 0;
+    if (minus) h = config.lower === undefined ? -h : -Math.min(h, x - config.lower[i]!);
+    else if (config.upper !== undefined) h = Math.min(h, config.upper[i]! - x);
+    return Math.fround(x + h) - x;
+  }
   if (config.upper !== undefined && x + h > config.upper[i]!) h = -h;
   // The realised float32 step (x + h rounded), so the divisor is exact.
   return Math.fround(x + h) - x;
@@ -158,23 +230,59 @@ export function gradientAdvance(state: GradientState, f: number, at: () => Float
       next.fopt = f;
       return startDifferences(next);
     }
+    case 'repeat': {
+      // x evaluated again: its mean value, and one more degree of freedom for σ².
+      const n = state.fxCount;
+      const dev = f - state.fx;
+      next.noiseSum = state.noiseSum + (dev * dev * n) / (n + 1);
+      next.noiseCount = state.noiseCount + 1;
+      next.fx = (n * state.fx + f) / (n + 1);
+      next.fopt = next.fx;
+      next.fxCount = n + 1;
+      return differencesFrom(next);
+    }
     case 'difference': {
       const i = state.index;
+      const noisy = state.noiseCount > 0;
+      if (noisy && pd.t > 0) {
+        return { ...next, fPlus: f, hPlus: coordinate - state.x[i]!, pending: { ...pd, t: -1 } };
+      }
       let grad = state.grad;
       let stamp = state.gradStamp;
       if (stamp[0] !== state.gradVersion) {
         grad = grad.slice();
         stamp = new Float64Array(1);
       }
-      grad[i] = (f - state.fx) / (coordinate - state.x[i]!);
+      grad[i] = noisy ? (state.fPlus - f) / (state.hPlus - (coordinate - state.x[i]!)) : (f - state.fx) / (coordinate - state.x[i]!);
       stamp[0] = state.gradVersion + 1;
       next.grad = grad;
       next.gradStamp = stamp;
       next.gradVersion = state.gradVersion + 1;
-      if (i + 1 < state.dim) return { ...next, index: i + 1 };
+      if (i + 1 < state.dim) return { ...next, index: i + 1, pending: noisy ? { ...pd, t: 1 } : pd };
       return afterGradient(next);
     }
     case 'curvature': {
+      if (state.noiseCount > 0) {
+        // Central second difference along u = ĝ/‖ĝ‖: f(x − tu) first (kept in fPlus), then f(x + tu).
+        if (pd.t > 0) return { ...next, fPlus: f, pending: { ...pd, t: -pd.t } };
+        const t = -pd.t;
+        const c = (state.fPlus + f - 2 * state.fx) / (t * t);
+        const sd = gradientNoiseSd(state);
+        // Third-order check: on a quadratic the central difference along u has mean ∇fᵀu, and ĝᵀu = ‖ĝ‖ (the
+        // coordinate differences at the same step) has mean ∇fᵀu + E[eᵀu] ≈ ∇fᵀu + d·v/‖ĝ‖ (u is built from
+        // the gradient's own noise e, of variance v = σ²/2h² per coordinate); both agree up to noise of sd
+        // σ/t. Beyond that f is not quadratic at scale t: the step is capped at t/2 (relaxed again, doubling,
+        // while they agree).
+        const slope = (f - state.fPlus) / (2 * t);
+        const gn = norm(state.grad);
+        const v = (sd * sd) / (2 * state.h * state.h);
+        const agree = !(Math.abs(slope - (gn - (state.dim * v) / gn)) > NOISE_BAND * (sd / t));
+        let hNoise = c > 0 && sd > 0 ? Math.sqrt((Math.sqrt(6) * sd) / (CURVATURE_ACCURACY * c)) : state.hNoise;
+        let hMax = agree ? 2 * state.hMax : 0.5 * t;
+        if (hMax >= Math.max(state.delta, hNoise)) hMax = 0;
+        if (hMax > 0) hNoise = Math.min(hNoise, hMax);
+        return buildModel({ ...next, hNoise, hMax }, c, config);
+      }
       // f(x − t u) = f + (−t) ĝᵀu + ½ t² c  ⇒  c = 2 (f(x − tu) − f + t‖ĝ‖) / t².
       const gn = norm(state.grad);
       const t = pd.t;
@@ -187,7 +295,21 @@ export function gradientAdvance(state: GradientState, f: number, at: () => Float
 }
 
 function startDifferences(s: GradientState): GradientState {
-  return { ...s, index: 0, grad: new Float64Array(s.dim), gradStamp: new Float64Array(1), gradVersion: 0, pending: { kind: 'difference', s: new Float64Array(0), predicted: 0, t: 0 } };
+  // Under noise the centre is evaluated again first (its mean value and the noise estimate).
+  if (s.noiseCount > 0) return { ...s, pending: { kind: 'repeat', s: new Float64Array(0), predicted: 0, t: 0 } };
+  return differencesFrom(s);
+}
+
+/** Under noise: h = max(Δ, h_σ), at most the cap found by the third-order check and a quarter of the box. */
+function differenceScale(s: GradientState): number {
+  let h = Math.max(s.delta, s.hNoise);
+  if (s.hMax > 0) h = Math.min(h, s.hMax);
+  return s.hBox > 0 ? Math.min(h, s.hBox) : h;
+}
+
+function differencesFrom(s: GradientState): GradientState {
+  const noisy = s.noiseCount > 0;
+  return { ...s, index: 0, h: noisy ? differenceScale(s) : s.h, grad: new Float64Array(s.dim), gradStamp: new Float64Array(1), gradVersion: 0, pending: { kind: 'difference', s: new Float64Array(0), predicted: 0, t: noisy ? 1 : 0 } };
 }
 
 function afterGradient(s: GradientState): GradientState {
@@ -204,7 +326,7 @@ function afterGradient(s: GradientState): GradientState {
     // A flat point: nothing to model; difference again after a restart of the memory.
     return startDifferences({ ...s, kept: [], secants: [], lastStep: null, gradPrev: null });
   }
-  return { ...s, kept, secants, lastStep: null, pending: { kind: 'curvature', s: new Float64Array(0), predicted: 0, t: s.delta } };
+  return { ...s, kept, secants, lastStep: null, pending: { kind: 'curvature', s: new Float64Array(0), predicted: 0, t: s.noiseCount > 0 ? s.h : s.delta } };
 }
 
 /** Orthonormalises [ĝ, s₁ …] and forms the subspace model with curvature c along ĝ/‖ĝ‖. */
@@ -294,7 +416,10 @@ function afterTrial(s: GradientState, f: number, at: Float64Array, config: Gradi
   const dnorm = norm(pd.s);
   const ratio = (s.fx - f) / -pd.predicted;
   let delta = s.delta;
-  if (ratio < 0.25) delta = 0.25 * dnorm;
+  const sd = gradientNoiseSd(s);
+  // Under noise a value within the noise of the model's prediction is no evidence against the model.
+  const withinNoise = sd > 0 && Math.abs(f - s.fx - pd.predicted) <= NOISE_BAND * Math.SQRT2 * sd;
+  if (ratio < 0.25 && !withinNoise) delta = 0.25 * dnorm;
   else if (ratio > 0.75 && dnorm >= 0.99 * s.delta) delta = 2 * s.delta;
   if (f < s.fx && ratio > 1e-4) {
     const x = Float64Array.from(at, (v) => Math.fround(v));
@@ -312,9 +437,16 @@ function afterTrial(s: GradientState, f: number, at: Float64Array, config: Gradi
         for (let b = 0; b < q; b++) t += s.bq![a * q + b]! * pd.s[b]!;
         gq[a] = gq[a]! + t;
       }
-      return trial({ ...s, x, fx: f, fopt: f, delta, gq, gradAt: origin }, config);
+      return trial({ ...s, x, fx: f, fopt: f, fxCount: 1, delta, gq, gradAt: origin }, config);
     }
-    return startDifferences({ ...s, x, fx: f, fopt: f, delta, gradPrev: s.grad, lastStep: step, gradAt: null });
+    return startDifferences({ ...s, x, fx: f, fopt: f, fxCount: 1, delta, gradPrev: s.grad, lastStep: step, gradAt: null });
+  }
+  if (sd > 0) {
+    // Under noise a rejected step asks for a new gradient (fresh noise; the model's own values are noisy),
+    // keeping the secant of the steps taken since the last one.
+    const origin = s.gradAt;
+    const step = origin === null ? null : Float64Array.from(s.x, (v, i) => v - origin[i]!);
+    return startDifferences({ ...s, delta, gradPrev: step === null ? s.gradPrev : s.grad, lastStep: step, gradAt: null });
   }
   // Rejected: make the model interpolate f there (rank-one, least Frobenius norm), shrink Δ and retry.
   const q = s.q;

@@ -40,9 +40,7 @@ export interface EngineConfig {
 
 /** Initial radius after noise was found, relative to ρ_beg. */
 const NOISY_RADIUS = 10;
-const NONE: Pending = { kind: 'init', s: new Float64Array(0), knew: -1, predicted: 0, dnorm: 0, repeats: 1 };
-/** Most evaluations averaged per point under noise. */
-const MAX_REPEATS = 64;
+const NONE: Pending = { kind: 'init', s: new Float64Array(0), knew: -1, predicted: 0, dnorm: 0 };
 
 /** The initial state at x0 (the first pending point is x0 itself). */
 export function initialState(x0: Float64Array, config: EngineConfig): InterpolationState {
@@ -96,8 +94,6 @@ export function initialState(x0: Float64Array, config: EngineConfig): Interpolat
     noisy: false,
     reproducible: false,
     noiseStats: new Float64Array(2),
-    repeats: 1,
-    acc: new Float64Array(3),
     bestPoint: Float64Array.from(xbase, (v) => Math.fround(v)),
     globalBest: 0,
     hasGlobal: false,
@@ -149,18 +145,6 @@ export function advance(state: InterpolationState, f: number, config: EngineConf
   }
   w.steps++;
   const pending = state.pending;
-  // Under noise a point's value is the mean of `repeats` evaluations: gather them first.
-  w.acc[0] = w.acc[0]! + f;
-  w.acc[1] = w.acc[1]! + f * f;
-  w.acc[2] = w.acc[2]! + 1;
-  if (w.acc[2]! < pending.repeats) return w;
-  const n = w.acc[2]!;
-  const mean = w.acc[0]! / n;
-  if (n > 1) {
-    w.noiseStats[0] = w.noiseStats[0]! + Math.max(0, w.acc[1]! - n * mean * mean);
-    w.noiseStats[1] = w.noiseStats[1]! + n - 1;
-  }
-  w.acc.fill(0);
   w.nf++;
   const kind = pending.kind;
   const before = w.fopt;
@@ -169,28 +153,25 @@ export function advance(state: InterpolationState, f: number, config: EngineConf
   if (kind === 'check') {
     // Conclusive only at exactly the same float32 point as f_opt's evaluation.
     const same = at === undefined || at.every((v, i) => v === state.bestPoint[i]);
-    afterCheck(w, mean, config, same);
-  } else if (kind === 'init') afterInit(w, mean, s, config);
-  else if (kind === 'trust') afterTrust(w, mean, s, config);
-  else afterGeometry(w, mean, s, config);
+    afterCheck(w, f, config, same);
+  } else if (kind === 'init') afterInit(w, f, s, config);
+  else if (kind === 'trust') afterTrust(w, f, s, config);
+  else afterGeometry(w, f, s, config);
   if (at !== undefined && kind !== 'check' && (w.fopt < before || firstOfSearch)) w.bestPoint = Float64Array.from(at);
-  if (kind !== 'check' && (!w.hasGlobal || mean < w.globalBest)) {
-    w.globalBest = mean;
+  if (kind !== 'check' && (!w.hasGlobal || f < w.globalBest)) {
+    w.globalBest = f;
     w.hasGlobal = true;
     w.globalPoint = at !== undefined ? Float64Array.from(at) : Float64Array.from(fullPoint(state, s), (v) => Math.fround(v));
   }
   return w;
 }
 
-/** The noise standard deviation estimated from repeated evaluations (0 before any). */
-export function noiseSd(state: InterpolationState): number {
-  return state.noiseStats[1]! > 0 ? Math.sqrt(state.noiseStats[0]! / state.noiseStats[1]!) : 0;
-}
-
 /**
  * The best point evaluated again (when ρ was about to shrink): a different value means the evaluations are
- * noisy (an oracle that ignores the noise key, or a non-deterministic objective). Then the subspace starts
- * again at a radius where steps change f by more than the noise, averaging repeated evaluations per point.
+ * noisy (an oracle that ignores the noise key, or a non-deterministic objective). The state is then marked
+ * `noisy` with ρ = Δ = max(ρ, 10 ρ_beg): interpolating noisy values is over, and the estimator goes on in its
+ * gradient mode (central differences at a step above the noise, from the best point with the mean of its
+ * two values and this first estimate of σ).
  */
 function afterCheck(w: Work, f: number, config: EngineConfig, samePoint: boolean): void {
   const fopt = w.fopt;
@@ -247,7 +228,7 @@ function afterInit(w: Work, f: number, s: Float64Array, config: EngineConfig): v
     w.kopt = j;
   }
   if (w.filled < m) {
-    w.pending = { kind: 'init', s: initPoint(w, w.filled, config), knew: -1, predicted: 0, dnorm: 0, repeats: w.repeats };
+    w.pending = { kind: 'init', s: initPoint(w, w.filled, config), knew: -1, predicted: 0, dnorm: 0 };
     return;
   }
   if (!buildModel(w, w.model?.gamma)) {
@@ -401,9 +382,7 @@ function trustStep(w: Work, config: EngineConfig, depth: number): void {
     s = d.slice();
   }
   // The model change is unaffected by the shift: q(s_opt + d) − q(s_opt).
-  const sd = noiseSd(w);
-  if (w.noisy && sd > 0) w.repeats = Math.max(w.repeats, Math.min(MAX_REPEATS, Math.ceil((sd / (0.5 * -step.predicted)) ** 2)));
-  w.pending = { kind: 'trust', s, knew: -1, predicted: step.predicted, dnorm, repeats: w.repeats };
+  w.pending = { kind: 'trust', s, knew: -1, predicted: step.predicted, dnorm };
 }
 
 function afterTrust(w: Work, f: number, s: Float64Array, config: EngineConfig): void {
@@ -475,7 +454,7 @@ function geometryOrReduce(w: Work, config: EngineConfig, dnorm: number, depth: n
     const cand = lagrangeStep(w.h!, w.points, m, p, knew, w.kopt, dstep, clip);
     const s = new Float64Array(p);
     for (let k = 0; k < p; k++) s[k] = sopt[k]! + cand.d[k]!;
-    w.pending = { kind: 'geometry', s, knew, predicted: 0, dnorm: 0, repeats: w.repeats };
+    w.pending = { kind: 'geometry', s, knew, predicted: 0, dnorm: 0 };
     return;
   }
   if (w.ratio > 0 || Math.max(w.delta, dnorm) > w.rho) {
@@ -501,14 +480,7 @@ function afterGeometry(w: Work, f: number, s: Float64Array, config: EngineConfig
 function reduceRho(w: Work, config: EngineConfig, depth: number, checked = false): void {
   if (!checked && !w.noisy && !w.reproducible) {
     // Before the radius shrinks: is the best value reproducible?
-    w.pending = { kind: 'check', s: bestS(w), knew: -1, predicted: 0, dnorm: 0, repeats: 1 };
-    return;
-  }
-  if (w.noisy && w.repeats < MAX_REPEATS) {
-    // Under noise the model is refined by averaging more, not by shrinking the radius below the noise level.
-    w.repeats = Math.min(MAX_REPEATS, 2 * w.repeats);
-    w.nfsav = w.nf;
-    trustStep(w, config, depth);
+    w.pending = { kind: 'check', s: bestS(w), knew: -1, predicted: 0, dnorm: 0 };
     return;
   }
   if (w.rho > w.rhoEnd) {
@@ -557,7 +529,7 @@ function randomRestart(w: Work, config: EngineConfig): void {
   w.nf = 0;
   w.nfsav = 0;
   w.diffs.fill(0);
-  w.pending = { kind: 'init', s: new Float64Array(p), knew: -1, predicted: 0, dnorm: 0, repeats: w.repeats };
+  w.pending = { kind: 'init', s: new Float64Array(p), knew: -1, predicted: 0, dnorm: 0 };
 }
 
 /**
@@ -651,7 +623,7 @@ function newSubspace(w: Work, config: EngineConfig, rho: number): void {
   w.nf = 0;
   w.nfsav = 0;
   w.diffs.fill(0);
-  w.pending = { kind: 'init', s: initPoint(w, 1, config), knew: -1, predicted: 0, dnorm: 0, repeats: w.repeats };
+  w.pending = { kind: 'init', s: initPoint(w, 1, config), knew: -1, predicted: 0, dnorm: 0 };
 }
 
 // ---------------------------------------------------------------------------------------------------------

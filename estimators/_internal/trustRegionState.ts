@@ -19,8 +19,6 @@ export interface Pending {
   readonly predicted: number;
   /** min(Δ, ‖s − s_opt‖) for trust steps, else 0. */
   readonly dnorm: number;
-  /** Evaluations to average at this point (1 unless evaluations were found to be noisy). */
-  readonly repeats: number;
 }
 
 /** State of the interpolation mode of `subspaceTrustRegion`: plain data (numbers, typed arrays, plain objects). */
@@ -77,17 +75,15 @@ export interface InterpolationState {
   readonly epochStart: Float64Array;
   readonly fEpochStart: number;
   /**
-   * Noise. `noisy` once a repeated evaluation of the best point disagreed (checked whenever ρ would shrink);
-   * `noiseStats` = (Σ squared deviations from point means, degrees of freedom) of all repeated evaluations,
-   * so σ² = noiseStats[0] / noiseStats[1]; `repeats` = evaluations averaged per new point; `acc` = (sum, sum of
-   * squares, count) of the evaluations of the pending point so far.
+   * Noise. `noisy` once a repeated evaluation of the best point disagreed (checked whenever ρ would shrink;
+   * the estimator then goes on in its gradient mode with central differences); `noiseStats` = (Σ squared
+   * deviations from point means, degrees of freedom) of the repeated evaluations, so σ² = noiseStats[0] /
+   * noiseStats[1].
    */
   readonly noisy: boolean;
   /** True once a repeated evaluation of the best point reproduced its value (then it is not checked again). */
   readonly reproducible: boolean;
   readonly noiseStats: Float64Array;
-  readonly repeats: number;
-  readonly acc: Float64Array;
   /** The float32 point at which f_opt was evaluated (length d), so the estimator can return to it exactly. */
   readonly bestPoint: Float64Array;
   /**
@@ -117,7 +113,6 @@ export function copyState(s: InterpolationState): Work {
     h: s.h,
     diffs: s.diffs.slice(),
     noiseStats: s.noiseStats.slice(),
-    acc: s.acc.slice(),
     memory: s.memory,
     epochStart: s.epochStart,
   };

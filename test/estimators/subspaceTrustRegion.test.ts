@@ -133,7 +133,7 @@ describe('subspaceTrustRegion', () => {
     expect(best.value!).toBeLessThan(f({ a: 1, b: 0.3, c: -0.4 }) + 1e-3);
   });
 
-  test('fresh noise on every query: still lowers f tenfold (the noise is detected and points averaged); with common random numbers the run sees one noise-free function', async () => {
+  test('fresh noise on every query: still lowers f tenfold (the noise is detected; central differences above the noise radius); with common random numbers the run sees one noise-free function', async () => {
     const q = quadratic({ dim: 4, condition: 10, seed: 2 });
     const noise = (key: number): number => 0.05 * Math.sin(key * 12.9898 + 78.233);
     let calls = 0;
