@@ -65,7 +65,9 @@ export function targetChecks(results: QualityResults): Check[] {
       name,
       measured: `${formatQueries(mine.queriesToTarget)} vs ${formatQueries(newuoa.queriesToTarget)} (${Number.isFinite(a / b) ? (a / b).toFixed(2) : '—'}×; ${mine.seeds} vs ${newuoa.seeds} seeds)`,
       threshold: '≤ 1.0×',
-      status: a <= b ? 'PASS' : 'FAIL',
+      // The target is judged on 5 seeds each; quick mode runs fewer (NEWUOA one at d = 100), so there it informs.
+      status: mine.seeds < 5 || newuoa.seeds < 5 ? 'INFO' : a <= b ? 'PASS' : 'FAIL',
+      ...(mine.seeds < 5 || newuoa.seeds < 5 ? { detail: 'fewer than the 5 seeds the target is judged on (quick mode); the full suite (npm run bench) judges it' } : {}),
     });
   }
   const fresh = all.filter((c) => c.family === 'noisyRotatedQuadraticFresh' && c.d === 100);
