@@ -15,6 +15,9 @@ import { bestS, boxAbout, distSq, feasibleFraction } from './trustRegionPoints.j
 import type { Work } from './trustRegionState.js';
 import { trustRegionStep } from './trustRegionStep.js';
 
+/** Truncated CG stops when an iteration adds at most this share to the model's reduction (NEWUOA's TRSAPP). */
+const CG_REDUCTION_SHARE = 0.01;
+
 /**
  * The next trust-region step from s_opt (truncated CG on the model within Δ, inside the bounds); a step
  * shorter than ρ/2 shrinks Δ and turns to a geometry step or a smaller ρ.
@@ -33,7 +36,7 @@ export function trustStep(w: Work, config: EngineConfig, depth: number): void {
   for (let k = 0; k < p; k++) grad[k] = grad[k]! + model.g[k]!;
   const bounds = boxAbout(w, sopt, config);
   const hv = (v: Float64Array, out: Float64Array): Float64Array => modelHessianTimes(model, w.points, m, p, v, out);
-  const step = trustRegionStep(grad, hv, w.delta, bounds ?? {});
+  const step = trustRegionStep(grad, hv, w.delta, { ...bounds, reductionShare: CG_REDUCTION_SHARE });
   const d = step.d;
   if (bounds === undefined && config.lower !== undefined) {
     const t = feasibleFraction(w, sopt, d, config);
@@ -155,6 +158,12 @@ export function afterGeometry(w: Work, f: number, s: Float64Array, config: Engin
   const knew = w.pending.knew;
   const r = replacementTerms(w.h!, w.points, m, p, s);
   const fsave = w.fopt;
+  // The model's error at this point joins the last three errors, as a trust step's does (NEWUOA's DIFFA–C):
+  // they decide whether ρ may shrink when the next trust step is short.
+  const vquad = modelValue(w.model!, w.points, m, p, s) - modelValue(w.model!, w.points, m, p, bestS(w));
+  w.diffs[2] = w.diffs[1]!;
+  w.diffs[1] = w.diffs[0]!;
+  w.diffs[0] = Math.abs(f - fsave - vquad);
   replace(w, knew, s, f, r);
   if (f < fsave) {
     w.kopt = knew;

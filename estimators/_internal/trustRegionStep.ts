@@ -25,6 +25,11 @@ export interface TrustRegionOptions {
   readonly hi?: Float64Array;
   /** Relative reduction of the free gradient norm at which CG stops. @defaultValue 1e-2 */
   readonly tolerance?: number;
+  /**
+   * CG stops inside the ball once an iteration lowers q by at most this share of the reduction so far
+   * (Powell's TRSAPP: 0.01). @defaultValue 0 (only the gradient test)
+   */
+  readonly reductionShare?: number;
   /** Searches along great circles of the sphere ‖d‖ = Δ after CG reached it (Powell's TRSAPP). @defaultValue 5 */
   readonly refinements?: number;
 }
@@ -38,6 +43,7 @@ export function trustRegionStep(
   const p = g.length;
   const { lo, hi } = options;
   const tol = options.tolerance ?? 1e-2;
+  const share = options.reductionShare ?? 0;
   const d = new Float64Array(p);
   const r = Float64Array.from(g); // gradient of q at d
   const dir = new Float64Array(p);
@@ -54,6 +60,7 @@ export function trustRegionStep(
   let rr = 0;
   let iterations = 0;
   let boundary = false;
+  let reduction = 0;
   while (iterations < p + 1) {
     iterations++;
     if (restart) {
@@ -100,6 +107,10 @@ export function trustRegionStep(
       d[i] = d[i]! + a * dir[i]!;
       r[i] = r[i]! + a * bd[i]!;
     }
+    // This iteration lowered q by a·(‖r‖² − ½ a pᵀBp) (the direction's slope is −‖r‖²).
+    const gain = a * (rr - 0.5 * a * pbp);
+    reduction += gain;
+    if (a === aCg && a < aBall && a < aBound && gain <= share * reduction) break;
     if (a === aBall && aBall <= aBound) {
       boundary = true;
       break;
