@@ -90,7 +90,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (command === 'bench') return bench(rest);
     if (command === 'tune') return await tuneCommand(rest, HELP);
-    if (command === 'worker') return await workerCommand(rest, (m) => new UsageError(m));
+    if (command === 'worker') return await workerCommand(rest);
     throw new UsageError(`unknown command "${command}"; run zeroth --help`);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ZerothError) {

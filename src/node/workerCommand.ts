@@ -1,7 +1,20 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { integer, parseFlags, UsageError, type FlagOptions } from './_internal/cliOptions.js';
 import { importDistributed } from './_internal/importDistributed.js';
+
+const WORKER_OPTIONS = {
+  redis: { type: 'string' },
+  queue: { type: 'string' },
+  objective: { type: 'string' },
+  export: { type: 'string' },
+  concurrency: { type: 'string' },
+  'lock-ms': { type: 'string' },
+  prefix: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies FlagOptions;
+
+type WorkerFlags = { readonly [K in keyof typeof WORKER_OPTIONS]?: (typeof WORKER_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
 
 /** Help of `zeroth worker`. */
 export const WORKER_HELP = `Usage:
@@ -24,47 +37,22 @@ Options of worker:
 
 /**
  * `zeroth worker`: runs `startWorker` from `zeroth/distributed` until SIGINT or SIGTERM. Resolves with the exit
- * code. Usage mistakes throw `usage(message)`.
+ * code. Usage mistakes throw `UsageError`.
  */
-export async function workerCommand(args: readonly string[], usage: (message: string) => Error): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({
-      args: [...args],
-      options: {
-        redis: { type: 'string' },
-        queue: { type: 'string' },
-        objective: { type: 'string' },
-        export: { type: 'string' },
-        concurrency: { type: 'string' },
-        'lock-ms': { type: 'string' },
-        prefix: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (e) {
-    throw usage(`${(e as Error).message}; run zeroth worker --help`);
-  }
-  if (values.help) {
+export async function workerCommand(args: readonly string[]): Promise<number> {
+  const values = parseFlags(args, WORKER_OPTIONS, 'zeroth worker --help') as WorkerFlags;
+  if (values.help === true) {
     process.stdout.write(WORKER_HELP);
     return 0;
   }
-  if (values.redis === undefined) throw usage('give --redis URL (e.g. redis://127.0.0.1:6379)');
-  if (values.queue === undefined) throw usage('give --queue NAME (the queue of zeroth tune --queue NAME)');
-  if (values.objective === undefined) throw usage('give --objective FILE (a module exporting the objective function)');
+  if (values.redis === undefined) throw new UsageError('give --redis URL (e.g. redis://127.0.0.1:6379)');
+  if (values.queue === undefined) throw new UsageError('give --queue NAME (the queue of zeroth tune --queue NAME)');
+  if (values.objective === undefined) throw new UsageError('give --objective FILE (a module exporting the objective function)');
   const objective = resolve(values.objective);
-  if (!existsSync(objective)) throw usage(`objective file ${values.objective} not found (looked for ${objective})`);
-  const count = (flag: string, text: string | undefined, fallback: number, min: number): number => {
-    if (text === undefined) return fallback;
-    const v = Number(text);
-    if (text.trim() === '' || !Number.isInteger(v) || v < min) throw usage(`${flag} must be an integer ≥ ${min}, got "${text}"`);
-    return v;
-  };
-  const concurrency = count('--concurrency', values.concurrency, 1, 1);
-  const lockMs = count('--lock-ms', values['lock-ms'], 30_000, 100);
-  const { startWorker } = await importDistributed(() => import('../distributed/startWorker.js'), 'zeroth worker', usage);
+  if (!existsSync(objective)) throw new UsageError(`objective file ${values.objective} not found (looked for ${objective})`);
+  const concurrency = values.concurrency === undefined ? 1 : integer('--concurrency', values.concurrency, 1);
+  const lockMs = values['lock-ms'] === undefined ? 30_000 : integer('--lock-ms', values['lock-ms'], 100);
+  const { startWorker } = await importDistributed(() => import('../distributed/startWorker.js'), 'zeroth worker', (m) => new UsageError(m));
   const worker = startWorker({
     redis: values.redis,
     queue: values.queue,

@@ -40,6 +40,8 @@ describe('zeroth worker and zeroth tune --redis', () => {
       [['worker', '--redis', 'redis://127.0.0.1:1', '--objective', objective], /give --queue NAME/],
       [['worker', '--redis', 'redis://127.0.0.1:1', '--queue', 'q', '--objective', join(dir, 'missing.mjs')], /not found/],
       [['worker', '--redis', 'http://127.0.0.1:1', '--queue', 'q', '--objective', objective], /Invalid redis/],
+      [['worker', '--redis', 'redis://127.0.0.1:1', '--queue', 'q', '--objective', objective, '--concurrency', '-3'], /--concurrency must be an integer ≥ 1, got "-3"/],
+      [['worker', '--redis', 'redis://127.0.0.1:1', '--queue', 'q', '--objective', objective, '--lock-ms', '5'], /--lock-ms must be an integer ≥ 100, got "5"/],
       [[...base, '--queue', 'q'], /--queue needs --redis/],
     ];
     for (const [args, message] of cases) {

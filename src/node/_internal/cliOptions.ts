@@ -69,27 +69,36 @@ interface RegistryEntry {
   readonly response: string;
 }
 
+/** A command's flag configuration for node:util `parseArgs`. */
+export type FlagOptions = Readonly<Record<string, { readonly type: 'string' | 'boolean'; readonly short?: string }>>;
+
 /**
- * Parses `zeroth tune`'s arguments. A negative number after a flag (`--budget -3`) is taken as its value, so
- * that the range check can say what is wrong (node's parser would call it an ambiguous argument).
+ * Parses a command's flags strictly. A negative number after a flag that takes a value is that value
+ * (`--budget -3` reaches the flag's range check instead of Node's "argument is ambiguous"). Mistakes are
+ * `UsageError`s that point to `help`.
  */
-export function parseTuneArgs(args: readonly string[]): Flags {
+export function parseFlags(args: readonly string[], options: FlagOptions, help: string): Flags {
   const joined: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const next = args[i + 1];
     const name = a.startsWith('--') ? a.slice(2) : undefined;
-    const takesValue = name !== undefined && (TUNE_OPTIONS as Record<string, { type: string }>)[name]?.type === 'string';
+    const takesValue = name !== undefined && options[name]?.type === 'string';
     if (takesValue && next !== undefined && /^-(\d|\.\d|Infinity)/.test(next)) {
       joined.push(`${a}=${next}`);
       i++;
     } else joined.push(a);
   }
   try {
-    return parseArgs({ args: joined, options: TUNE_OPTIONS, allowPositionals: false, strict: true }).values as Flags;
+    return parseArgs({ args: joined, options, allowPositionals: false, strict: true }).values as Flags;
   } catch (e) {
-    throw new UsageError(`${(e as Error).message}; run zeroth --help`);
+    throw new UsageError(`${(e as Error).message}; run ${help}`);
   }
+}
+
+/** The flags of `zeroth tune`. */
+export function parseTuneArgs(args: readonly string[]): Flags {
+  return parseFlags(args, TUNE_OPTIONS, 'zeroth --help');
 }
 
 /** The estimator of `zeroth tune` without --estimator: the winner of the tuning suite (bench/tuning). */
